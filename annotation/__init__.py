@@ -1,0 +1,1 @@
+"""Label Studio: labeling configs, push and pull, agreement, review decisions."""

@@ -1,0 +1,1 @@
+"""Dedup (exact, MinHash, embedding), leakage checks and filters."""

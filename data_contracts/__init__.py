@@ -1,0 +1,1 @@
+"""Great Expectations suites for released tables, and the runner."""

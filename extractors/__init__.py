@@ -1,0 +1,1 @@
+"""Raw documents to records: exam questions, case reports, PDF figures with captions."""

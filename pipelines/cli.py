@@ -1,0 +1,72 @@
+"""The `medforge` command line: thin commands over the same asset graph the Dagster UI shows.
+
+Commands live one module per topic in `pipelines.commands`; each module exposes
+`register(app, groups)` and is found automatically, so a stage adds its commands without editing
+this file. Errors are one clear line (exit code 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+from rich.console import Console
+
+import pipelines.commands
+from schemas import MedforgeError
+
+app = typer.Typer(
+    name="medforge",
+    help="Build medical LLM benchmarks from raw public sources as versioned Parquet releases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+GROUPS: dict[str, typer.Typer] = {
+    "extract": typer.Typer(help="Run one extractor on local files (debug a source).", no_args_is_help=True),
+    "review": typer.Typer(help="Expert review in Label Studio.", no_args_is_help=True),
+}
+for _name, _group in GROUPS.items():
+    app.add_typer(_group, name=_name)
+
+err_console = Console(stderr=True)
+
+
+def _register_commands() -> None:
+    for module_info in sorted(pkgutil.iter_modules(pipelines.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"pipelines.commands.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app, GROUPS)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning medforge errors into one line."""
+    try:
+        app(standalone_mode=False)
+    except MedforgeError as error:
+        err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Exit, SystemExit) as done:
+        code = getattr(done, "exit_code", getattr(done, "code", 0))
+        sys.exit(code or 0)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(1)
+    except Exception as error:  # click usage errors and anything unexpected: one line
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        err_console.print(f"[red]error:[/red] {type(error).__name__}: {error}", highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The versioned Parquet release store: writer, manifest, diff, dataset card."""

@@ -1,0 +1,225 @@
+"""The benchmark spec: which sources, which stages and thresholds, which release splits."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from schemas.errors import SpecError
+from schemas.ids import canonical_json, sha256_hex
+
+VERSION_PATTERN = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?([-+][0-9A-Za-z.]+)?$")
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+SourceKind = Literal[
+    "exam_site",
+    "exam_collection",
+    "case_reports_jats",
+    "case_reports_html",
+    "case_reports_europepmc",
+    "textbook_site",
+    "pdf",
+]
+
+
+class SpecModel(BaseModel):
+    """Base of spec sections: unknown fields are refused, so a typo names itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSpec(SpecModel):
+    """One source of raw documents."""
+
+    id: str = Field(description="stable source id, used in provenance and partition keys")
+    kind: SourceKind = Field(description="which spider/importer/parser family handles it")
+    licence: str = Field(description="licence of the source's content (SPDX id where possible)")
+    language: str = Field(default="en", description="BCP 47 tag of the source's text")
+    paths: list[str] = Field(
+        default_factory=list, description="local files or globs, relative to the spec file"
+    )
+    start_urls: list[str] = Field(default_factory=list, description="where a crawl starts")
+    allowed_domains: list[str] = Field(default_factory=list)
+    site_dir: str | None = Field(
+        default=None,
+        description="a local mirror of a site: served on 127.0.0.1 while crawled, "
+        "start_urls are relative to it, URLs are recorded under public_url",
+    )
+    public_url: str | None = Field(default=None, description="the URL the mirror stands for")
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="kind-specific settings (selectors, field mapping, ...)"
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_name(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError("must be lower-case letters, digits, '-', '_' or '.'")
+        return value
+
+
+class SynthesisSpec(SpecModel):
+    """LLM-assisted generation; backend `none` is the deterministic path."""
+
+    backend: Literal["none", "openai", "transformers"] = "none"
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    cache_dir: str | None = None
+    figure_vqa: bool = True
+    case_diagnosis: bool = True
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class TranslationSpec(SpecModel):
+    """Which items to translate into which languages."""
+
+    targets: list[str] = Field(default_factory=list, description="BCP 47 tags to translate into")
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class TaxonomySpec(SpecModel):
+    """Taggers to run and the confidence below which a tag is not kept."""
+
+    taggers: list[str] = Field(default_factory=lambda: ["source_labels"])
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class CurationSpec(SpecModel):
+    """Dedup methods and their thresholds."""
+
+    methods: list[Literal["exact", "minhash", "semantic"]] = Field(
+        default_factory=lambda: ["exact"]
+    )
+    min_chars: int = Field(default=12, ge=0, description="shorter texts are not compared")
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class LeakageSpec(SpecModel):
+    """Leakage checks against reference benchmarks, across splits and in time."""
+
+    references: list[str] = Field(default_factory=list, description="reference benchmark files")
+    ngram: int = Field(default=13, ge=3)
+    cutoff: str | None = Field(default=None, description="ISO date: later sources are marked")
+    policy: Literal["flag", "drop", "split", "review"] = "flag"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReviewSpec(SpecModel):
+    """Expert review: which items go to Label Studio and what a release requires."""
+
+    policy: Literal["passthrough", "label_studio"] = "passthrough"
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class BenchmarkSpec(SpecModel):
+    """A whole benchmark: sources, stage settings, splits. Its hash goes into every manifest."""
+
+    benchmark: str = Field(description="benchmark name; the release store folder")
+    description: str = ""
+    licence_allow: list[str] = Field(
+        default_factory=list, description="licences allowed in a release; empty allows all"
+    )
+    sources: list[SourceSpec] = Field(min_length=1)
+    synthesis: SynthesisSpec = Field(default_factory=SynthesisSpec)
+    translation: TranslationSpec = Field(default_factory=TranslationSpec)
+    taxonomy: TaxonomySpec = Field(default_factory=TaxonomySpec)
+    curation: CurationSpec = Field(default_factory=CurationSpec)
+    leakage: LeakageSpec = Field(default_factory=LeakageSpec)
+    review: ReviewSpec = Field(default_factory=ReviewSpec)
+    splits: dict[str, float] = Field(default_factory=lambda: {"test": 1.0})
+    seed: int = 0
+    base_dir: str = Field(default=".", description="folder relative paths resolve against")
+
+    @field_validator("benchmark")
+    @classmethod
+    def _benchmark_is_a_name(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError("must be lower-case letters, digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("splits")
+    @classmethod
+    def _splits_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value or abs(sum(value.values()) - 1.0) > 1e-6 or min(value.values()) < 0:
+            raise ValueError("split fractions must be non-negative and sum to 1")
+        for name in value:
+            if not NAME_PATTERN.match(name) or name == "rejected":
+                raise ValueError(f"bad split name '{name}'")
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _source_ids_unique(cls, value: list[SourceSpec]) -> list[SourceSpec]:
+        ids = [s.id for s in value]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate source ids: {', '.join(dupes)}")
+        return value
+
+    def resolve(self, path: str) -> Path:
+        """A spec path made absolute: env vars expanded, relative to `base_dir`."""
+        expanded = Path(os.path.expandvars(os.path.expanduser(path)))
+        return expanded if expanded.is_absolute() else Path(self.base_dir) / expanded
+
+    def content(self) -> dict[str, Any]:
+        """The spec as recorded in a manifest: without `base_dir`, which is where it lay."""
+        return self.model_dump(mode="json", exclude={"base_dir"})
+
+    def spec_hash(self) -> str:
+        """sha256 over the canonical spec content."""
+        return sha256_hex(canonical_json(self.content()))
+
+
+def validate_version(version: str) -> str:
+    """A release version such as 1.0.0 or 2025.1; raises SpecError naming `version` otherwise."""
+    if not VERSION_PATTERN.match(version):
+        raise SpecError("version", f"'{version}' is not a version like 1.0.0 or 2025.1")
+    return version
+
+
+def _first_error(error: ValidationError) -> SpecError:
+    first = error.errors()[0]
+    field = ".".join(str(p) for p in first["loc"]) or "<root>"
+    return SpecError(field, first["msg"])
+
+
+def parse_spec(data: Any, base_dir: Path | str = ".") -> BenchmarkSpec:
+    """A spec from parsed YAML/JSON data; errors name the field."""
+    if not isinstance(data, dict):
+        raise SpecError("<root>", "a spec is a mapping of fields")
+    data = {**data, "base_dir": str(Path(data.get("base_dir") or base_dir))}
+    try:
+        spec = BenchmarkSpec.model_validate(data)
+    except ValidationError as error:
+        raise _first_error(error) from None
+    for index, source in enumerate(spec.sources):
+        for path_index, raw in enumerate(source.paths):
+            if any(ch in raw for ch in "*?["):
+                continue
+            if not spec.resolve(raw).exists():
+                raise SpecError(
+                    f"sources.{index}.paths.{path_index}", f"missing file {spec.resolve(raw)}"
+                )
+        if source.site_dir and not spec.resolve(source.site_dir).is_dir():
+            raise SpecError(f"sources.{index}.site_dir", f"missing folder {source.site_dir}")
+    return spec
+
+
+def load_spec(path: Path | str) -> BenchmarkSpec:
+    """Read and validate a spec file (YAML or JSON); relative paths resolve next to it."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError("spec", f"missing file {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise SpecError("spec", f"{path} is not valid YAML: {error}") from None
+    base = data.get("base_dir") if isinstance(data, dict) else None
+    return parse_spec(data, base_dir=path.parent.resolve() / base if base else path.parent.resolve())

@@ -1,0 +1,1 @@
+"""Scrapy project: settings, spiders per source family, item pipelines, and the crawl runner."""

@@ -1,0 +1,1 @@
+"""Spiders, one per source family (exam sites, case-report journals, open textbooks)."""
