@@ -46,7 +46,9 @@ class SourceDocument(Record):
     raw_path: str = Field(description="path of the raw bytes relative to the raw store root")
     title: str | None = None
     edition_year: int | None = Field(default=None, description="exam edition year, if any")
-    edition_session: str | None = Field(default=None, description="exam session, e.g. '1', 'spring'")
+    edition_session: str | None = Field(
+        default=None, description="exam session, e.g. '1', 'spring'"
+    )
 
 
 class Option(Record):

@@ -222,4 +222,6 @@ def load_spec(path: Path | str) -> BenchmarkSpec:
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SpecError("spec", f"{path} is not valid YAML: {error}") from None
     base = data.get("base_dir") if isinstance(data, dict) else None
-    return parse_spec(data, base_dir=path.parent.resolve() / base if base else path.parent.resolve())
+    return parse_spec(
+        data, base_dir=path.parent.resolve() / base if base else path.parent.resolve()
+    )
