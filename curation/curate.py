@@ -69,9 +69,7 @@ def curate_items(spec: BenchmarkSpec, items: Sequence[BenchmarkItem]) -> Curatio
             continue
         cluster_id = f"exact-{members[0].item_id}"
         clusters.append(
-            DuplicateCluster(
-                cluster_id, "exact", [m.item_id for m in members], members[0].item_id, 1.0
-            )
+            DuplicateCluster(cluster_id, "exact", [m.item_id for m in members], members[0].item_id, 1.0)
         )
         for dropped in members[1:]:
             rejections.append(

@@ -1,1 +1,1 @@
-"""Orchestration: the Dagster asset graph, resources, IO manager and the CLI. Only place that knows Dagster."""
+"""Orchestration: the Dagster asset graph, resources, IO manager and CLI; the only Dagster code."""

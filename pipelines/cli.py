@@ -25,9 +25,7 @@ app = typer.Typer(
     add_completion=False,
 )
 GROUPS: dict[str, typer.Typer] = {
-    "extract": typer.Typer(
-        help="Run one extractor on local files (debug a source).", no_args_is_help=True
-    ),
+    "extract": typer.Typer(help="Run one extractor on local files (debug a source).", no_args_is_help=True),
     "review": typer.Typer(help="Expert review in Label Studio.", no_args_is_help=True),
 }
 for _name, _group in GROUPS.items():
@@ -37,9 +35,7 @@ err_console = Console(stderr=True)
 
 
 def _register_commands() -> None:
-    for module_info in sorted(
-        pkgutil.iter_modules(pipelines.commands.__path__), key=lambda m: m.name
-    ):
+    for module_info in sorted(pkgutil.iter_modules(pipelines.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"pipelines.commands.{module_info.name}")
         register = getattr(module, "register", None)
         if register is not None:

@@ -46,9 +46,7 @@ class SourceDocument(Record):
     raw_path: str = Field(description="path of the raw bytes relative to the raw store root")
     title: str | None = None
     edition_year: int | None = Field(default=None, description="exam edition year, if any")
-    edition_session: str | None = Field(
-        default=None, description="exam session, e.g. '1', 'spring'"
-    )
+    edition_session: str | None = Field(default=None, description="exam session, e.g. '1', 'spring'")
 
 
 class Option(Record):
@@ -128,9 +126,7 @@ class BenchmarkItem(Record):
     """One released benchmark item: the row of a release's split Parquet files."""
 
     item_id: str = Field(description="stable id derived from the item's content")
-    source_key: str = Field(
-        description="stable id of the origin record (doc + locator); diff matches on it"
-    )
+    source_key: str = Field(description="stable id of the origin record (doc + locator); diff matches on it")
     task: TaskType
     language: str = Field(description="BCP 47 tag: en, pt-BR, zh-Hans, ...")
     question: str
@@ -150,9 +146,7 @@ class BenchmarkItem(Record):
     review_status: ReviewStatus = ReviewStatus.UNREVIEWED
     review_events: list[ReviewEvent] = Field(default_factory=list)
     split: str = "unassigned"
-    parallel_group: str | None = Field(
-        default=None, description="shared by an original and its translations"
-    )
+    parallel_group: str | None = Field(default=None, description="shared by an original and its translations")
 
     @staticmethod
     def make_id(
@@ -258,9 +252,7 @@ class CaseReport(Record):
         default=None, description="where the diagnosis was read: section, title, abstract, ..."
     )
     figures: list[FigureRef] = Field(default_factory=list)
-    figure_mentions: list[str] = Field(
-        default_factory=list, description="sentences that refer to figures"
-    )
+    figure_mentions: list[str] = Field(default_factory=list, description="sentences that refer to figures")
 
 
 class Panel(Record):
@@ -315,6 +307,5 @@ class Rejection(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.__name__: cls
-    for cls in (SourceDocument, ExamQuestion, CaseReport, Figure, BenchmarkItem, Rejection)
+    cls.__name__: cls for cls in (SourceDocument, ExamQuestion, CaseReport, Figure, BenchmarkItem, Rejection)
 }

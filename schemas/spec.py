@@ -94,9 +94,7 @@ class TaxonomySpec(SpecModel):
 class CurationSpec(SpecModel):
     """Dedup methods and their thresholds."""
 
-    methods: list[Literal["exact", "minhash", "semantic"]] = Field(
-        default_factory=lambda: ["exact"]
-    )
+    methods: list[Literal["exact", "minhash", "semantic"]] = Field(default_factory=lambda: ["exact"])
     min_chars: int = Field(default=12, ge=0, description="shorter texts are not compared")
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -204,9 +202,7 @@ def parse_spec(data: Any, base_dir: Path | str = ".") -> BenchmarkSpec:
             if any(ch in raw for ch in "*?["):
                 continue
             if not spec.resolve(raw).exists():
-                raise SpecError(
-                    f"sources.{index}.paths.{path_index}", f"missing file {spec.resolve(raw)}"
-                )
+                raise SpecError(f"sources.{index}.paths.{path_index}", f"missing file {spec.resolve(raw)}")
         if source.site_dir and not spec.resolve(source.site_dir).is_dir():
             raise SpecError(f"sources.{index}.site_dir", f"missing folder {source.site_dir}")
     return spec
@@ -222,6 +218,4 @@ def load_spec(path: Path | str) -> BenchmarkSpec:
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SpecError("spec", f"{path} is not valid YAML: {error}") from None
     base = data.get("base_dir") if isinstance(data, dict) else None
-    return parse_spec(
-        data, base_dir=path.parent.resolve() / base if base else path.parent.resolve()
-    )
+    return parse_spec(data, base_dir=path.parent.resolve() / base if base else path.parent.resolve())

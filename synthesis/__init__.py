@@ -1,1 +1,1 @@
-"""Items from records: exam pass-through, case-report diagnosis items, figure VQA; LLM backends; translation."""
+"""Items from records (exam pass-through, case diagnosis, figure VQA), LLM backends, translation."""

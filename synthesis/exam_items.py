@@ -43,10 +43,7 @@ def exam_question_to_item(question: ExamQuestion) -> BenchmarkItem:
     stem = normalise_text(question.stem)
     if not stem:
         raise RecordError(ReasonCode.MISSING_FIELD, "question has no stem")
-    options = [
-        Option(label=normalise_label(o.label), text=normalise_text(o.text))
-        for o in question.options
-    ]
+    options = [Option(label=normalise_label(o.label), text=normalise_text(o.text)) for o in question.options]
     answers = sorted({normalise_label(a) for a in question.answers})
     if not options:
         raise RecordError(ReasonCode.MISSING_FIELD, "question has no options")
@@ -57,9 +54,7 @@ def exam_question_to_item(question: ExamQuestion) -> BenchmarkItem:
         raise RecordError(ReasonCode.DUPLICATE_OPTIONS, f"option labels repeat: {labels}")
     missing = [a for a in answers if a not in labels]
     if missing:
-        raise RecordError(
-            ReasonCode.ANSWER_NOT_IN_OPTIONS, f"answer {missing} not among options {labels}"
-        )
+        raise RecordError(ReasonCode.ANSWER_NOT_IN_OPTIONS, f"answer {missing} not among options {labels}")
     task = TaskType.MCQ_MULTI if len(answers) > 1 else TaskType.MCQ_SINGLE
     item_id = BenchmarkItem.make_id(task, question.language, stem, options, answers)
     return BenchmarkItem(

@@ -45,9 +45,7 @@ def synthesize_items(
             items.append(exam_question_to_item(question))
         except RecordError as error:
             rejections.append(
-                _rejection(
-                    question.record_id, "ExamQuestion", question.uri, error.reason_code, str(error)
-                )
+                _rejection(question.record_id, "ExamQuestion", question.uri, error.reason_code, str(error))
             )
     for report in case_reports:
         rejections.append(
@@ -77,9 +75,7 @@ def synthesize_items(
     )
 
 
-def translate_items(
-    spec: BenchmarkSpec, items: Sequence[BenchmarkItem]
-) -> StageResult[BenchmarkItem]:
+def translate_items(spec: BenchmarkSpec, items: Sequence[BenchmarkItem]) -> StageResult[BenchmarkItem]:
     """Translations of items into `spec.translation.targets`. Today: none are made, items pass."""
     return StageResult(
         stage=Stage.TRANSLATE,
