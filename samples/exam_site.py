@@ -38,7 +38,7 @@ def _question_page(edition: str, number: int, question: BankQuestion, annulled: 
     figure = '<img class="question-image" src="../img/missing.png" alt="exam image">' if image else ""
     body = (
         f'<article class="question" data-edition="{edition}" data-number="{number}" '
-        f'data-annulled="{"true" if annulled else "false"}" data-has-image="{"true" if image else "false"}">\n'
+        f'data-annulled="{str(annulled).lower()}" data-has-image="{str(image).lower()}">\n'
         f'<div class="stem">{html.escape(question.stem)}</div>{figure}\n'
         f'<ol class="options">\n{options}\n</ol>\n'
         f'<p class="answer-key">Answer: <span class="answer" data-answer="{LABELS[question.answer_index]}">'

@@ -192,7 +192,9 @@ def parse_spec(data: Any, base_dir: Path | str = ".") -> BenchmarkSpec:
     """A spec from parsed YAML/JSON data; errors name the field."""
     if not isinstance(data, dict):
         raise SpecError("<root>", "a spec is a mapping of fields")
-    data = {**data, "base_dir": str(Path(data.get("base_dir") or base_dir))}
+    declared = data.get("base_dir")
+    resolved = (Path(base_dir) / declared if declared else Path(base_dir)).resolve()
+    data = {**data, "base_dir": str(resolved)}
     try:
         spec = BenchmarkSpec.model_validate(data)
     except ValidationError as error:
@@ -217,5 +219,4 @@ def load_spec(path: Path | str) -> BenchmarkSpec:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise SpecError("spec", f"{path} is not valid YAML: {error}") from None
-    base = data.get("base_dir") if isinstance(data, dict) else None
-    return parse_spec(data, base_dir=path.parent.resolve() / base if base else path.parent.resolve())
+    return parse_spec(data, base_dir=path.parent.resolve())
