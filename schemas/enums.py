@@ -86,6 +86,8 @@ class ReasonCode(StrEnum):
     LLM_ERROR = "llm_error"
     INVALID_LLM_OUTPUT = "invalid_llm_output"
     NO_ITEM_GENERATED = "no_item_generated"
+    UNSUPPORTED_ANSWER = "unsupported_answer"
+    AMBIGUOUS_ANSWER = "ambiguous_answer"
     EXACT_DUPLICATE = "exact_duplicate"
     NEAR_DUPLICATE = "near_duplicate"
     SEMANTIC_DUPLICATE = "semantic_duplicate"

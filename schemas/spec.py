@@ -73,13 +73,27 @@ class SynthesisSpec(SpecModel):
     cache_dir: str | None = None
     figure_vqa: bool = True
     case_diagnosis: bool = True
+    case_distractors: Literal["icd10", "llm"] = Field(
+        default="icd10", description="nearest ICD-10 titles by embedding, or distractors from the LLM"
+    )
+    n_options: int = Field(default=4, ge=2, le=10, description="options of a generated MCQ/VQA item")
+    timeout_s: float = Field(default=60.0, gt=0, description="per LLM request")
+    max_retries: int = Field(default=3, ge=0, description="retries of a 429/5xx/timeout, with backoff")
+    backoff_s: float = Field(default=1.0, ge=0, description="first backoff delay; doubles each retry")
+    max_repairs: int = Field(default=1, ge=0, description="re-asks after a reply that is not valid JSON")
+    concurrency: int = Field(default=4, ge=1, description="LLM requests in flight at once")
+    max_tokens: int = Field(default=1024, ge=1)
+    temperature: float = Field(default=0.0, ge=0.0)
     options: dict[str, Any] = Field(default_factory=dict)
 
 
 class TranslationSpec(SpecModel):
-    """Which items to translate into which languages."""
+    """Which items to translate into which languages (zh-Hans <-> zh-Hant by OpenCC, others by LLM)."""
 
     targets: list[str] = Field(default_factory=list, description="BCP 47 tags to translate into")
+    min_back_translation_similarity: float = Field(
+        default=0.8, ge=0.0, le=1.0, description="below it an LLM translation is flagged for review"
+    )
     options: dict[str, Any] = Field(default_factory=dict)
 
 
