@@ -1,0 +1,136 @@
+"""The dataset card of a release: counts by language, task, split, taxonomy and year, with plots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from schemas import BenchmarkItem, Rejection
+
+PLOT_META = {"Software": None}
+
+
+def _table(title: str, counts: Counter[str], header: str) -> str:
+    if not counts:
+        return f"### {title}\n\n_none_\n"
+    rows = "\n".join(
+        f"| {key} | {value} |" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return f"### {title}\n\n| {header} | items |\n|---|---|\n{rows}\n"
+
+
+def taxonomy_counts(items: Sequence[BenchmarkItem]) -> dict[str, Counter[str]]:
+    """Per vocabulary, how many items carry each code."""
+    out: dict[str, Counter[str]] = {}
+    for item in items:
+        for vocabulary, code, title in {(str(t.vocabulary), t.code, t.title) for t in item.tags}:
+            out.setdefault(vocabulary, Counter())[f"{code} {title}"] += 1
+    return out
+
+
+def render_plots(items: Sequence[BenchmarkItem], plot_dir: Path) -> list[str]:
+    """PNG plots (items per year by task; taxonomy coverage); returns their names."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plot_dir.mkdir(parents=True, exist_ok=True)
+    names = []
+    by_year_task: Counter[tuple[str, str]] = Counter(
+        (str(i.release_time.year) if i.release_time.year else "unknown", str(i.task)) for i in items
+    )
+    years = sorted({y for y, _ in by_year_task})
+    tasks = sorted({t for _, t in by_year_task})
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    bottom = [0] * len(years)
+    for task in tasks:
+        values = [by_year_task[(year, task)] for year in years]
+        ax.bar(years, values, bottom=bottom, label=task)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xlabel("source release year")
+    ax.set_ylabel("items")
+    ax.set_title("Items by source release year and task")
+    if tasks:
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(plot_dir / "items_by_year.png", dpi=90, metadata=PLOT_META)
+    plt.close(fig)
+    names.append("items_by_year.png")
+    coverage = {
+        v: sum(1 for i in items if any(str(t.vocabulary) == v for t in i.tags))
+        for v in ("icd10", "modality", "anatomy", "specialty", "profession")
+    }
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.barh(list(coverage), [100 * c / max(len(items), 1) for c in coverage.values()])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of items tagged")
+    ax.set_title("Taxonomy coverage")
+    fig.tight_layout()
+    fig.savefig(plot_dir / "taxonomy_coverage.png", dpi=90, metadata=PLOT_META)
+    plt.close(fig)
+    names.append("taxonomy_coverage.png")
+    return names
+
+
+def render_card(
+    manifest: dict[str, Any],
+    items: Sequence[BenchmarkItem],
+    rejections: Sequence[Rejection],
+    plots: list[str],
+) -> str:
+    """Markdown of the card."""
+    spec = manifest["spec"]
+    lines = [
+        f"# {manifest['benchmark']} {manifest['version']}",
+        "",
+        spec.get("description") or "",
+        "",
+        f"- items: **{len(items)}** in splits "
+        + ", ".join(f"{k} ({v})" for k, v in manifest["counts"]["splits"].items()),
+        f"- rejected or quarantined: **{len(rejections)}** (see `rejected.parquet`)",
+        f"- content hash: `{manifest['content_hash']}`",
+        f"- spec hash: `{manifest['spec_hash']}`; medforge {manifest['code_version']['medforge']}",
+        f"- licences: {', '.join(manifest['licences']) or 'none'}",
+        "",
+        "Load it with pyarrow or pandas: `pandas.read_parquet('test.parquet')`.",
+        "",
+        "## Counts",
+        "",
+        _table("By language", Counter(i.language for i in items), "language"),
+        _table("By task", Counter(str(i.task) for i in items), "task"),
+        _table("By split", Counter(i.split for i in items), "split"),
+        _table(
+            "By source release year", Counter(str(i.release_time.year or "unknown") for i in items), "year"
+        ),
+        _table("By source", Counter(i.source.source_id for i in items), "source"),
+        _table("By review status", Counter(str(i.review_status) for i in items), "status"),
+        "## Taxonomy",
+        "",
+    ]
+    taxonomy = taxonomy_counts(items)
+    if not taxonomy:
+        lines.append("_No item carries a taxonomy tag._\n")
+    for vocabulary in sorted(taxonomy):
+        top = Counter(dict(taxonomy[vocabulary].most_common(20)))
+        lines.append(_table(f"{vocabulary} (top 20 of {len(taxonomy[vocabulary])} codes)", top, "code"))
+    lines += ["## Plots", ""] + [f"![{p}](plots/{p})" for p in plots] + [""]
+    lines += ["## Rejections by stage and reason", ""]
+    lines.append(
+        _table("Rejected", Counter(f"{r.stage}: {r.reason_code}" for r in rejections), "stage: reason")
+    )
+    lines += ["## Stages", "", "| stage | in | out | rejected | quarantined |", "|---|---|---|---|---|"]
+    for stage, c in manifest["stages"].items():
+        lines.append(f"| {stage} | {c['in']} | {c['out']} | {c['rejected']} | {c['quarantined']} |")
+    lines += [
+        "",
+        "## Provenance",
+        "",
+        "Sources, with their licences (attribution is kept per item in `source`):",
+        "",
+    ]
+    for source in spec["sources"]:
+        lines.append(f"- `{source['id']}` ({source['kind']}), licence {source['licence']}")
+    return "\n".join(lines) + "\n"

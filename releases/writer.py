@@ -1,0 +1,185 @@
+"""Writes a release atomically and immutably: Parquet per split, rejections, images, manifest, card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import stat
+import subprocess
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from releases.card import render_card, render_plots
+from releases.layout import CARD, IMAGES, MANIFEST, PLOTS, REJECTED, release_dir
+from schemas import (
+    BenchmarkItem,
+    Rejection,
+    ReleaseExistsError,
+    arrow_schema,
+    canonical_json,
+    sha256_hex,
+    to_table,
+)
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ReleaseInputs:
+    """Everything a release is made of. Items carry their split already."""
+
+    benchmark: str
+    version: str
+    spec: dict[str, Any]
+    spec_hash: str
+    items: Sequence[BenchmarkItem]
+    rejections: Sequence[Rejection]
+    stage_counts: dict[str, dict[str, Any]]
+    input_fingerprints: list[dict[str, Any]]
+    spec_path: str | None = None
+    stage_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    image_root: Path | None = None
+    extra_tables: dict[str, pa.Table] = field(default_factory=dict)
+
+
+def content_hash(items: Sequence[BenchmarkItem]) -> str:
+    """One hash over every item's full content, in item-id order: equal hashes, equal releases."""
+    rows = sorted((item.model_dump(mode="json") for item in items), key=lambda row: row["item_id"])
+    return sha256_hex(canonical_json(rows))
+
+
+def code_version() -> dict[str, str | None]:
+    """medforge's version and, when run from a git checkout, the commit."""
+    commit = None
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=Path(__file__).parent,
+                capture_output=True,
+                text=True,
+                timeout=5,
+            ).stdout.strip()
+            or None
+        )
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"medforge": package_version("medforge"), "git_commit": commit}
+
+
+def _sha256_file(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+
+
+def _copy_images(items: Sequence[BenchmarkItem], image_root: Path | None, target: Path) -> int:
+    copied = 0
+    for ref in sorted({image.path for item in items for image in item.images}):
+        if image_root is None:
+            raise FileNotFoundError(f"item image {ref} but no image root given")
+        source = image_root / ref
+        destination = target / ref
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        copied += 1
+    return copied
+
+
+def _make_read_only(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def write_release(store: Path, inputs: ReleaseInputs) -> Path:
+    """Write the release to `<store>/<benchmark>/<version>/` and return that folder.
+
+    The release is built in a staging folder beside its final place and renamed into place in one
+    step, so a crash leaves no half release; an existing version is never touched.
+    """
+    final = release_dir(store, inputs.benchmark, inputs.version)
+    if final.exists():
+        raise ReleaseExistsError(inputs.benchmark, inputs.version, str(final))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = final.parent / f".staging-{inputs.version}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        manifest = _write_contents(staging, inputs)
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        _make_read_only(staging)
+        try:
+            os.rename(staging, final)
+        except OSError:
+            raise ReleaseExistsError(inputs.benchmark, inputs.version, str(final)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:
+    items = sorted(inputs.items, key=lambda i: i.item_id)
+    rejections = sorted(inputs.rejections, key=lambda r: (str(r.stage), r.record_id, r.reason_code))
+    splits = sorted({item.split for item in items} | set(inputs.spec.get("splits", {})))
+    files: dict[str, dict[str, Any]] = {}
+    for split in splits:
+        rows = [item for item in items if item.split == split]
+        _write_parquet(to_table(rows, BenchmarkItem), root / f"{split}.parquet")
+        files[f"{split}.parquet"] = {"rows": len(rows)}
+    _write_parquet(to_table(rejections, Rejection), root / REJECTED)
+    files[REJECTED] = {"rows": len(rejections)}
+    for name, table in sorted(inputs.extra_tables.items()):
+        _write_parquet(table, root / f"{name}.parquet")
+        files[f"{name}.parquet"] = {"rows": table.num_rows}
+    images = _copy_images(items, inputs.image_root, root / IMAGES)
+    plots = render_plots(items, root / PLOTS)
+    manifest: dict[str, Any] = {
+        "format": MANIFEST_FORMAT,
+        "benchmark": inputs.benchmark,
+        "version": inputs.version,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "code_version": code_version(),
+        "spec": inputs.spec,
+        "spec_hash": inputs.spec_hash,
+        "spec_path": inputs.spec_path,
+        "inputs": sorted(inputs.input_fingerprints, key=canonical_json),
+        "stages": inputs.stage_counts,
+        "stage_metadata": inputs.stage_metadata,
+        "counts": {
+            "items": len(items),
+            "splits": {split: sum(1 for i in items if i.split == split) for split in splits},
+            "rejected": len(rejections),
+            "images": images,
+        },
+        "licences": sorted({item.licence for item in items}),
+        "content_hash": content_hash(items),
+        "item_schema": arrow_schema(BenchmarkItem).to_string(show_schema_metadata=False),
+    }
+    (root / CARD).write_text(render_card(manifest, items, rejections, plots), encoding="utf-8")
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(root).as_posix()
+            entry = files.setdefault(relative, {})
+            entry.update({"sha256": _sha256_file(path), "bytes": path.stat().st_size})
+    manifest["files"] = files
+    return manifest
