@@ -70,6 +70,8 @@ class ReasonCode(StrEnum):
     FETCH_FAILED = "fetch_failed"
     HTTP_ERROR = "http_error"
     ROBOTS_DISALLOWED = "robots_disallowed"
+    REDIRECT_LOOP = "redirect_loop"
+    TIMEOUT = "timeout"
     LICENCE_NOT_ALLOWED = "licence_not_allowed"
     UNSUPPORTED_MEDIA = "unsupported_media"
     CORRUPT_DOCUMENT = "corrupt_document"
