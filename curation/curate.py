@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 from schemas import (
     BenchmarkItem,
     BenchmarkSpec,
@@ -17,6 +19,15 @@ from schemas import (
     canonical_json,
 )
 
+CLUSTERS_SCHEMA = pa.schema(
+    [
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("method", pa.string(), nullable=False),
+        pa.field("members", pa.list_(pa.string()), nullable=False),
+        pa.field("kept", pa.string(), nullable=False),
+        pa.field("similarity", pa.float64()),
+    ]
+)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -37,6 +48,20 @@ class CurationResult:
 
     result: StageResult[BenchmarkItem]
     clusters: list[DuplicateCluster] = field(default_factory=list)
+
+    def clusters_table(self) -> pa.Table:
+        """The clusters as the release's `clusters.parquet`."""
+        rows = [
+            {
+                "cluster_id": c.cluster_id,
+                "method": c.method,
+                "members": c.members,
+                "kept": c.kept,
+                "similarity": c.similarity,
+            }
+            for c in sorted(self.clusters, key=lambda c: c.cluster_id)
+        ]
+        return pa.Table.from_pylist(rows, schema=CLUSTERS_SCHEMA)
 
 
 def exact_key(item: BenchmarkItem) -> str:
