@@ -1,0 +1,173 @@
+"""Caption finding: label patterns in several languages, captions split across blocks, panel letters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.figures.layout import Box, TextBlock, join_lines
+
+FIGURE_WORDS = (
+    r"Figures?|Figs?\.?|FIGURES?|FIGS?\.?|Figura|Figuur|Figur|Abbildung|Abb\.|Rycina|Ryc\.|Рисунок|Рис\.|"
+    r"Şekil|Sekil|Obrázek|Obr\.|Kuva|Bild|Imagen|Ilustración|Grafico|Gráfico|Afbeelding|Plate|Exhibit"
+)
+TABLE_WORDS = r"Tables?|TABLES?|Tabela|Tabla|Tabelle|Tableau|Tabel|Tabella|Tab\.|Таблица"
+CJK_FIGURE = r"[图圖図]"
+CJK_TABLE = r"表"
+_NUMBER = r"(?P<num>(?:S|[A-Z]\.)?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)"
+_LABEL = re.compile(
+    rf"^\s*(?:(?:Supplementa(?:l|ry)|Extended\s+Data)\s+)?"
+    rf"(?P<word>{FIGURE_WORDS}|{TABLE_WORDS}|{CJK_FIGURE}|{CJK_TABLE})\s*{_NUMBER}"
+    rf"(?P<delim>\s*[:.|\-–—)]|\s{{2,}}|\s*$)?"
+)
+_TABLE_WORD = re.compile(rf"^(?:{TABLE_WORDS}|{CJK_TABLE})$")
+_LOWER_START = re.compile(r"^\s*[a-z]")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A figure or table caption on a page: its label, number, text after the label, and box."""
+
+    kind: str
+    label: str
+    number: str
+    text: str | None
+    bbox: Box
+    size: float
+    block_indexes: tuple[int, ...]
+
+
+def parse_label(text: str) -> tuple[str, str, str, str] | None:
+    """(kind, label, number, rest) when a text starts with a figure/table label, else None."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    word = match.group("word")
+    kind = "table" if _TABLE_WORD.match(word) else "figure"
+    label = (
+        f"{word} {match.group('num')}"
+        if not re.match(rf"{CJK_FIGURE}|{CJK_TABLE}", word)
+        else word + match.group("num")
+    )
+    rest = text[match.end() :].strip()
+    return kind, label, match.group("num"), rest
+
+
+def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, str] | None:
+    """The label of a block that opens a caption; a mention in running text ('Figure 2 shows') is not one."""
+    parsed = parse_label(block.lines[0].text)
+    if parsed is None:
+        return None
+    match = _LABEL.match(block.lines[0].text)
+    assert match is not None
+    delimited = match.group("delim") is not None
+    first = block.lines[0]
+    distinct_font = first.bold or abs(block.size - body_size) >= 0.5
+    if not (delimited or distinct_font):
+        return None
+    rest = parsed[3]
+    if delimited and not distinct_font and _LOWER_START.match(rest) and not rest.startswith(("a)", "b)")):
+        # "Figure 2. shows ..." is unusual; "Figure 2 shows" (no delimiter) was refused above
+        return None
+    kind, label, number, _ = parsed
+    return kind, label, number, join_lines([line.text for line in block.lines])
+
+
+def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float) -> bool:
+    """Whether `candidate` is the next piece of a caption split across blocks."""
+    cx0, _, cx1, cy1 = caption_block.bbox
+    x0, y0, x1, _ = candidate.bbox
+    same_size = abs(candidate.size - caption_block.size) < 0.3
+    below = 0 <= y0 - cy1 <= line_gap
+    aligned = min(cx1, x1) - max(cx0, x0) > 0.5 * min(cx1 - cx0, x1 - x0)
+    beside = abs(y0 - caption_block.bbox[1]) < line_gap and 0 <= x0 - cx1 < 4 * caption_block.size
+    return same_size and ((below and aligned) or beside)
+
+
+def find_captions(blocks: Sequence[TextBlock], body_size: float) -> list[Caption]:
+    """Captions on a page: blocks that open with a label, merged with the blocks that continue them."""
+    captions: list[Caption] = []
+    used: set[int] = set()
+    for index, block in enumerate(blocks):
+        if index in used:
+            continue
+        opened = _starts_caption(block, body_size)
+        if opened is None:
+            continue
+        kind, label, number, _ = opened
+        members = [index]
+        current = block
+        line_gap = 1.2 * block.size
+        while True:
+            nxt = next(
+                (
+                    j
+                    for j, cand in enumerate(blocks)
+                    if j not in used
+                    and j not in members
+                    and parse_label(cand.lines[0].text) is None
+                    and len(cand.text) < 2000
+                    and _continues(current, cand, line_gap)
+                ),
+                None,
+            )
+            if nxt is None:
+                break
+            members.append(nxt)
+            current = blocks[nxt]
+        used.update(members)
+        lines = [line.text for m in members for line in blocks[m].lines]
+        full = join_lines(lines)
+        rest = parse_label(full)
+        text = rest[3] if rest else ""
+        text = re.sub(r"^[:.|\-–—)\s]+", "", text).strip() or None
+        xs0, ys0, xs1, ys1 = zip(*(blocks[m].bbox for m in members), strict=True)
+        captions.append(
+            Caption(
+                kind=kind,
+                label=label,
+                number=number,
+                text=text,
+                bbox=(min(xs0), min(ys0), max(xs1), max(ys1)),
+                size=block.size,
+                block_indexes=tuple(members),
+            )
+        )
+    return captions
+
+
+_PAREN = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+_LETTER_TOKEN = re.compile(r"^[a-zA-Z]$")
+_RANGE = re.compile(r"^([a-zA-Z])\s*[-–—]\s*([a-zA-Z])$")
+
+
+def panel_letters(caption: str | None) -> list[str]:
+    """Panel letters a caption names, such as '(a)', '(b and c)', '((c), (d))', '(A–D)'.
+
+    Only a run starting at a/A counts ('(B) bone, (M) marrow' names structures, not panels).
+    """
+    if not caption:
+        return []
+    found: set[str] = set()
+    for group in _PAREN.findall(caption):
+        inner = group.replace("(", " ").replace(")", " ")
+        tokens = [t.strip() for t in re.split(r",|;|\band\b|&", inner) if t.strip()]
+        if not tokens:
+            continue
+        for token in tokens:
+            ranged = _RANGE.match(token)
+            if ranged:
+                a, b = ranged.group(1), ranged.group(2)
+                if a.islower() == b.islower() and ord(a) <= ord(b) <= ord(a) + 12:
+                    found.update(chr(c) for c in range(ord(a), ord(b) + 1))
+            elif _LETTER_TOKEN.match(token):
+                found.add(token)
+            else:
+                break
+    for case in (str.lower, str.upper):
+        letters = sorted({c for c in found if case(c) == c})
+        start = "a" if case is str.lower else "A"
+        if len(letters) >= 2 and letters == [chr(ord(start) + i) for i in range(len(letters))]:
+            return letters
+    return []

@@ -1,0 +1,325 @@
+"""One PDF to figures: layout, captions, graphic elements, pairing, crops, panels and context."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from extractors.figures import captions as cap
+from extractors.figures import pixels
+from extractors.figures.context import figure_context
+from extractors.figures.graphics import (
+    Element,
+    image_elements,
+    image_key,
+    page_images,
+    trim_frames,
+    vector_elements,
+)
+from extractors.figures.layout import (
+    Box,
+    body_font_size,
+    join_lines,
+    needs_spacing,
+    page_blocks,
+    page_columns,
+    respaced_text,
+)
+from extractors.figures.pairing import (
+    ABOVE,
+    BELOW,
+    PageLayout,
+    assign,
+    empty_region,
+    grow_with_labels,
+    is_blocker,
+    preferred_sides,
+    reading_order,
+    union,
+)
+from extractors.figures.pdf import Limits, open_pdf
+from schemas import ImageQuality, Panel, ReasonCode, RecordError, sha256_hex
+
+DEFAULT_DPI = 150
+MIN_UNPAIRED_SIDE_PT = 50.0
+"""Uncaptioned graphics smaller than this are not counted as unpaired figures (icons, rules, logos)."""
+
+
+@dataclass(frozen=True)
+class ExtractedFigure:
+    """A figure found in one PDF, before it becomes a `schemas.Figure` (which needs document provenance)."""
+
+    page: int
+    bbox: Box
+    label: str | None
+    caption: str | None
+    image_path: str
+    image_sha256: str
+    panels: tuple[Panel, ...]
+    context: tuple[str, ...]
+    quality: ImageQuality
+    source: str
+    """How the figure was found: image, vector, mixed, or region (ink under/over a caption)."""
+
+
+@dataclass
+class DocumentFigures:
+    """Everything found in one PDF, with the counts a report or an asset shows."""
+
+    figures: list[ExtractedFigure] = field(default_factory=list)
+    pages: int = 0
+    captions: int = 0
+    unpaired_figures: int = 0
+    unpaired_captions: list[str] = field(default_factory=list)
+    dropped_images: int = 0
+    page_errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int | float]:
+        """The numbers an asset's metadata and the CLI print."""
+        return {
+            "pages": self.pages,
+            "figures": len(self.figures),
+            "captions": self.captions,
+            "unpaired_figures": self.unpaired_figures,
+            "unpaired_captions": len(self.unpaired_captions),
+            "dropped_images": self.dropped_images,
+            "page_errors": len(self.page_errors),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def write_image(image_dir: Path, png: bytes) -> tuple[str, str]:
+    """Store PNG bytes content-addressed under image_dir; returns (path relative to image_dir, sha256)."""
+    digest = sha256_hex(png)
+    relative = f"{digest[:2]}/{digest}.png"
+    target = image_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{digest[:8]}.tmp")
+        tmp.write_bytes(png)
+        tmp.replace(target)
+    return relative, digest
+
+
+@dataclass(frozen=True)
+class _PageData:
+    layout: PageLayout
+    dropped_images: int
+
+
+def _caption_text(page: pymupdf.Page, caption: cap.Caption) -> cap.Caption:
+    """The caption with spaces restored when the PDF placed its words without them."""
+    if caption.text and needs_spacing(caption.text):
+        respaced = cap.parse_label(respaced_text(page, caption.bbox))
+        if respaced and respaced[3]:
+            text = respaced[3].lstrip(":.|-–—) ").strip() or None
+            return cap.Caption(**{**caption.__dict__, "text": text})
+    return caption
+
+
+def _read_page(
+    page: pymupdf.Page, number: int, repeated: set[str], images: list, limits: Limits
+) -> _PageData:
+    blocks = page_blocks(page)
+    body_size = body_font_size(blocks)
+    captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size)]
+    kept, dropped = image_elements(images, repeated)
+    caption_members = {i for c in captions for i in c.block_indexes}
+    prose = [b for i, b in enumerate(blocks) if i not in caption_members]
+    vectors = trim_frames(
+        vector_elements(page, kept, prose, max_paths=limits.max_paths_per_page), [c.bbox for c in captions]
+    )
+    blockers = [b.bbox for i, b in enumerate(blocks) if i not in caption_members and is_blocker(b, body_size)]
+    rect = tuple(page.rect)
+    layout = PageLayout(
+        number=number,
+        rect=rect,
+        blocks=blocks,
+        captions=captions,
+        elements=[*kept, *vectors],
+        columns=page_columns(blocks, rect[2] - rect[0]),
+        body_size=body_size,
+        blockers=blockers,
+    )
+    return _PageData(layout=layout, dropped_images=dropped)
+
+
+def _repeated_keys(per_page_images: list[list]) -> set[str]:
+    """Images drawn on several pages (logos, banners): the same object twice, or the same size and place
+    on three pages or more."""
+    seen: Counter[str] = Counter()
+    for images in per_page_images:
+        for key in {image_key(*img) for img in images}:
+            seen[key] += 1
+    return {k for k, n in seen.items() if (k.startswith("x") and n >= 2) or n >= 3}
+
+
+def _panels(
+    crop: pixels.Crop, elements: list[Element], letters: list[str], image_dir: Path
+) -> tuple[Panel, ...]:
+    """Sub-figures named by the caption's panel letters: the figure's own images when their number
+    matches, else cuts along blank gutters found with OpenCV."""
+    if len(letters) < 2:
+        return ()
+    scale = crop.dpi / 72.0
+    x0, y0 = crop.bbox[0], crop.bbox[1]
+    boxes_pt: list[Box] = []
+    images = [e for e in elements if e.kind == "image"]
+    if len(images) == len(letters):
+        boxes_pt = [images[i].bbox for i in reading_order([e.bbox for e in images])]
+    else:
+        cuts = pixels.split_panels(crop.gray, len(letters))
+        boxes_pt = [(x0 + a / scale, y0 + b / scale, x0 + c / scale, y0 + d / scale) for a, b, c, d in cuts]
+    panels = []
+    h, w = crop.gray.shape
+    for letter, box in zip(letters, boxes_pt, strict=False):
+        px0 = max(0, int((box[0] - x0) * scale))
+        py0 = max(0, int((box[1] - y0) * scale))
+        px1 = min(w, int((box[2] - x0) * scale) + 1)
+        py1 = min(h, int((box[3] - y0) * scale) + 1)
+        path = None
+        if px1 - px0 > 4 and py1 - py0 > 4:
+            path, _ = write_image(image_dir, pixels.encode_png(crop.bgr[py0:py1, px0:px1]))
+        panels.append(Panel(letter=letter, bbox=[round(float(v), 2) for v in box], image_path=path))
+    return tuple(panels)
+
+
+def extract_figures_from_bytes(
+    data: bytes,
+    name: str,
+    image_dir: Path,
+    dpi: int = DEFAULT_DPI,
+    limits: Limits | None = None,
+) -> DocumentFigures:
+    """Figures with their captions from one PDF's bytes; images written content-addressed to image_dir.
+
+    Raises RecordError (reason code + one-line message) when the file cannot be read as a PDF or
+    breaks a limit; a page that fails is noted in `page_errors` and the rest goes on.
+    """
+    limits = limits or Limits()
+    started = time.perf_counter()
+    doc = open_pdf(data, name, limits)
+    result = DocumentFigures(pages=doc.page_count)
+    try:
+        per_page_images: list[list] = []
+        for page in doc:
+            try:
+                per_page_images.append(page_images(page))
+            except Exception as error:  # a damaged page: note it, go on
+                per_page_images.append([])
+                result.page_errors.append(f"page {page.number + 1}: {error}")
+        repeated = _repeated_keys(per_page_images)
+        pages: list[_PageData] = []
+        for index, page in enumerate(doc):
+            if time.perf_counter() - started > limits.max_seconds:
+                raise RecordError(
+                    ReasonCode.RESOURCE_LIMIT, f"{name}: over the {limits.max_seconds:.0f}s time limit"
+                )
+            try:
+                pages.append(_read_page(page, index + 1, repeated, per_page_images[index], limits))
+            except RecordError:
+                raise
+            except Exception as error:
+                result.page_errors.append(f"page {index + 1}: {error}")
+        if len(result.page_errors) >= doc.page_count:
+            raise RecordError(
+                ReasonCode.PARSE_ERROR, f"{name}: no page could be read ({result.page_errors[0]})"
+            )
+        layouts = [p.layout for p in pages]
+        result.dropped_images = sum(p.dropped_images for p in pages)
+        result.captions = sum(1 for lay in layouts for c in lay.captions if c.kind == "figure")
+        sides = preferred_sides(layouts)
+        body = [
+            b.text
+            for lay in layouts
+            for i, b in enumerate(lay.blocks)
+            if is_blocker(b, lay.body_size) and i not in {m for c in lay.captions for m in c.block_indexes}
+        ]
+        context = figure_context([join_lines(body)])
+        for layout in layouts:
+            _figures_on_page(doc[layout.number - 1], layout, sides, context, image_dir, dpi, result)
+    finally:
+        doc.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _figures_on_page(
+    page: pymupdf.Page,
+    layout: PageLayout,
+    sides: dict[str, str],
+    context: dict[str, list[str]],
+    image_dir: Path,
+    dpi: int,
+    result: DocumentFigures,
+) -> None:
+    groups, orphans = assign(layout, sides)
+    result.unpaired_figures += sum(
+        1
+        for e in orphans
+        if e.bbox[2] - e.bbox[0] >= MIN_UNPAIRED_SIDE_PT and e.bbox[3] - e.bbox[1] >= MIN_UNPAIRED_SIDE_PT
+    )
+    for index, caption in enumerate(layout.captions):
+        if caption.kind != "figure":
+            continue
+        elements = groups.get(index, [])
+        if elements:
+            bbox = grow_with_labels(layout, union([e.bbox for e in elements]), caption)
+            kinds = {e.kind for e in elements}
+            source = kinds.pop() if len(kinds) == 1 else "mixed"
+        else:
+            bbox, source = None, "region"
+            preferred = sides.get("figure", BELOW)
+            for side in (preferred, ABOVE if preferred == BELOW else BELOW):
+                region = empty_region(layout, caption, side)
+                found = pixels.ink_bbox(page, region) if region else None
+                if found and found[2] - found[0] >= 30 and found[3] - found[1] >= 30:
+                    bbox = found
+                    break
+            if bbox is None:
+                result.unpaired_captions.append(f"page {layout.number}: {caption.label}")
+                continue
+        crop = pixels.render(page, bbox, dpi)
+        if pixels.is_blank(crop.gray):
+            result.unpaired_captions.append(f"page {layout.number}: {caption.label} (blank image)")
+            continue
+        image_path, digest = write_image(image_dir, crop.png)
+        h, w = crop.gray.shape
+        result.figures.append(
+            ExtractedFigure(
+                page=layout.number,
+                bbox=[round(float(v), 2) for v in bbox],
+                label=caption.label,
+                caption=caption.text,
+                image_path=image_path,
+                image_sha256=digest,
+                panels=_panels(crop, elements, cap.panel_letters(caption.text), image_dir),
+                context=tuple(context.get(caption.number, ())),
+                quality=ImageQuality(
+                    width=w, height=h, blur_variance=round(pixels.blur_variance(crop.gray), 2)
+                ),
+                source=source,
+            )
+        )
+
+
+def extract_figures_from_pdf(
+    path: Path | str, image_dir: Path, dpi: int = DEFAULT_DPI, limits: Limits | None = None
+) -> DocumentFigures:
+    """Figures with their captions from one PDF file (see `extract_figures_from_bytes`)."""
+    path = Path(path)
+    limits = limits or Limits()
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise RecordError(ReasonCode.FETCH_FAILED, f"{path}: cannot read ({error.strerror})") from None
+    if size > limits.max_bytes:
+        raise RecordError(
+            ReasonCode.RESOURCE_LIMIT, f"{path}: {size} bytes is over the {limits.max_bytes}-byte limit"
+        )
+    return extract_figures_from_bytes(path.read_bytes(), str(path), image_dir, dpi=dpi, limits=limits)

@@ -1,0 +1,161 @@
+"""Text layout of a PDF page: blocks with font sizes, columns, and text repair (hyphens, lost spaces)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pymupdf
+
+Box = tuple[float, float, float, float]
+
+_HYPHEN_END = re.compile(r"(\w)[-\u00ad]$")
+_LONG_WORD = 25
+"""A 'word' longer than this hints that the PDF places words with gaps, not spaces."""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text with its box and the size of its first non-blank span."""
+
+    bbox: Box
+    text: str
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A block of lines as PyMuPDF groups them; `size` is its dominant font size."""
+
+    bbox: Box
+    lines: tuple[TextLine, ...]
+    size: float
+
+    @property
+    def text(self) -> str:
+        """The block's lines joined, hyphenated line ends mended."""
+        return join_lines([line.text for line in self.lines])
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Lines joined with spaces; a word hyphenated at a line end ('com-' + 'plete') is rejoined."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _HYPHEN_END.search(out) and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out = out + " " + line
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _line_from_spans(line: dict) -> TextLine | None:
+    spans = [s for s in line.get("spans", ()) if s.get("text", "")]
+    text = "".join(s["text"] for s in spans)
+    if not text.strip():
+        return None
+    first = next((s for s in spans if s["text"].strip()), spans[0])
+    bold = bool(first.get("flags", 0) & 16) or "bold" in first.get("font", "").lower()
+    return TextLine(bbox=tuple(line["bbox"]), text=text, size=round(float(first["size"]), 1), bold=bold)
+
+
+def _spaced_line(line: dict) -> str:
+    """Rebuild a line from its characters, putting a space wherever the gap between two is wide."""
+    out: list[str] = []
+    prev_x1: float | None = None
+    for span in line.get("spans", ()):
+        size = float(span.get("size", 10.0)) or 10.0
+        for char in span.get("chars", ()):
+            c = char["c"]
+            x0, _, x1, _ = char["bbox"]
+            if prev_x1 is not None and c != " " and out and out[-1] != " " and x0 - prev_x1 > 0.12 * size:
+                out.append(" ")
+            out.append(c)
+            prev_x1 = x1
+    return "".join(out)
+
+
+def needs_spacing(text: str) -> bool:
+    """Whether a text reads as words run together (no spaces between them)."""
+    words = text.split()
+    if not words:
+        return False
+    longest = max(len(w) for w in words)
+    return longest > _LONG_WORD or (len(text) > 40 and text.count(" ") < len(text) / 30)
+
+
+def respaced_text(page: pymupdf.Page, bbox: Box) -> str:
+    """The text inside `bbox` with spaces restored from character positions (for PDFs that omit them)."""
+    raw = page.get_text("rawdict", clip=pymupdf.Rect(bbox), flags=0)
+    lines = [_spaced_line(line) for block in raw["blocks"] for line in block.get("lines", ())]
+    return join_lines(lines)
+
+
+def page_blocks(page: pymupdf.Page) -> list[TextBlock]:
+    """The text blocks of a page in PyMuPDF's order, each with its lines and dominant font size."""
+    flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    data = page.get_text("dict", flags=flags)
+    blocks: list[TextBlock] = []
+    for block in data["blocks"]:
+        if block.get("type") != 0:
+            continue
+        lines = tuple(tl for tl in (_line_from_spans(line) for line in block.get("lines", ())) if tl)
+        if not lines:
+            continue
+        sizes = Counter()
+        for line in lines:
+            sizes[line.size] += len(line.text)
+        blocks.append(TextBlock(bbox=tuple(block["bbox"]), lines=lines, size=sizes.most_common(1)[0][0]))
+    return blocks
+
+
+def body_font_size(blocks: Sequence[TextBlock]) -> float:
+    """The font size that carries the most characters: the body text size."""
+    sizes: Counter[float] = Counter()
+    for block in blocks:
+        for line in block.lines:
+            sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The text columns of a page as x-ranges, left to right."""
+
+    spans: tuple[tuple[float, float], ...]
+
+    def span_of(self, bbox: Box) -> tuple[float, float]:
+        """The x-range of the columns a box overlaps (a full-width caption spans all)."""
+        hit = [s for s in self.spans if min(bbox[2], s[1]) - max(bbox[0], s[0]) > 0]
+        if not hit:
+            return (bbox[0], bbox[2])
+        return (min(bbox[0], min(s[0] for s in hit)), max(bbox[2], max(s[1] for s in hit)))
+
+
+def page_columns(blocks: Sequence[TextBlock], page_width: float) -> Columns:
+    """Columns read from where body-text blocks start and end: one, or two split at the gutter."""
+    wide = [b for b in blocks if len(b.text) >= 40]
+    if not wide:
+        return Columns(spans=((0.0, page_width),))
+    mid = page_width / 2
+    left = [
+        b for b in wide if b.bbox[2] <= mid + 0.02 * page_width and (b.bbox[2] - b.bbox[0]) < 0.6 * page_width
+    ]
+    right = [
+        b for b in wide if b.bbox[0] >= mid - 0.02 * page_width and (b.bbox[2] - b.bbox[0]) < 0.6 * page_width
+    ]
+    x0 = min(b.bbox[0] for b in wide)
+    x1 = max(b.bbox[2] for b in wide)
+    if left and right:
+        left_end = max(b.bbox[2] for b in left)
+        right_start = min(b.bbox[0] for b in right)
+        if right_start > left_end:
+            return Columns(spans=((x0, left_end), (right_start, x1)))
+    return Columns(spans=((x0, x1),))

@@ -1,0 +1,136 @@
+"""The figures stage: source documents (PDFs) in, `schemas.Figure` records and rejections out."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Sequence
+
+from extractors.figures.extract import DEFAULT_DPI, DocumentFigures, ExtractedFigure, extract_figures_from_pdf
+from extractors.figures.pdf import Limits
+from schemas import (
+    BenchmarkSpec,
+    Figure,
+    ReasonCode,
+    RecordError,
+    Rejection,
+    SourceDocument,
+    Stage,
+    StageResult,
+    content_id,
+)
+
+PDF_MEDIA_TYPE = "application/pdf"
+STAGE_NAME = "figures"
+
+
+def to_figure(doc: SourceDocument, found: ExtractedFigure, language: str) -> Figure:
+    """An extracted figure with its document's provenance, licence and a content-derived id."""
+    record_id = "fig-" + content_id(
+        {"document": doc.document_id, "page": found.page, "label": found.label, "image": found.image_sha256}
+    )
+    return Figure(
+        record_id=record_id,
+        document_id=doc.document_id,
+        source_id=doc.source_id,
+        uri=doc.uri,
+        page=found.page,
+        bbox=list(found.bbox),
+        label=found.label,
+        caption=found.caption,
+        image_path=found.image_path,
+        image_sha256=found.image_sha256,
+        panels=list(found.panels),
+        context=list(found.context),
+        quality=found.quality,
+        licence=doc.licence,
+        language=language,
+        published=doc.source_release_date,
+    )
+
+
+def figures_of_document(
+    doc: SourceDocument,
+    raw_store: pathlib.Path,
+    image_dir: pathlib.Path,
+    language: str = "en",
+    dpi: int = DEFAULT_DPI,
+    limits: Limits | None = None,
+) -> tuple[list[Figure], Rejection | None, DocumentFigures | None]:
+    """One PDF document's figures, or the rejection that says why it has none to give."""
+    try:
+        found = extract_figures_from_pdf(
+            pathlib.Path(raw_store) / doc.raw_path, image_dir, dpi=dpi, limits=limits
+        )
+    except RecordError as error:
+        return [], _rejection(doc, error.reason_code, str(error)), None
+    except Exception as error:  # a bug or a library failure on one document must not stop the rest
+        return [], _rejection(doc, ReasonCode.INTERNAL_ERROR, f"{type(error).__name__}: {error}"), None
+    figures = sorted(
+        (to_figure(doc, f, language) for f in found.figures), key=lambda f: (f.page, f.bbox[1], f.bbox[0])
+    )
+    return figures, None, found
+
+
+def _rejection(doc: SourceDocument, reason: str, message: str) -> Rejection:
+    return Rejection(
+        record_id=doc.document_id,
+        record_type="SourceDocument",
+        stage=Stage.EXTRACT,
+        reason_code=str(reason),
+        message=message,
+        source_uri=doc.uri,
+    )
+
+
+def extract_figures(
+    spec: BenchmarkSpec,
+    documents: Sequence[SourceDocument],
+    raw_store: pathlib.Path,
+    image_dir: pathlib.Path,
+) -> StageResult[Figure]:
+    """Figures from every PDF among `documents`; other media types are not this stage's input.
+
+    Books: records_in is the number of PDFs; each gives zero or more figures or one rejection, and
+    `expanded` = figures + rejections - PDFs (negative when some PDFs hold no figure at all).
+    """
+    languages = {s.id: s.language for s in spec.sources}
+    options = {s.id: s.options for s in spec.sources}
+    pdfs = sorted((d for d in documents if d.media_type == PDF_MEDIA_TYPE), key=lambda d: d.document_id)
+    records: list[Figure] = []
+    rejections: list[Rejection] = []
+    per_document: dict[str, dict] = {}
+    pages = 0
+    seconds = 0.0
+    for doc in pdfs:
+        dpi = int(options.get(doc.source_id, {}).get("figure_dpi", DEFAULT_DPI))
+        figures, rejection, found = figures_of_document(
+            doc, raw_store, image_dir, language=languages.get(doc.source_id, "en"), dpi=dpi
+        )
+        records.extend(figures)
+        if rejection is not None:
+            rejections.append(rejection)
+            per_document[doc.document_id] = {"rejected": rejection.reason_code}
+        if found is not None:
+            counts = found.counts()
+            pages += found.pages
+            seconds += found.seconds
+            per_document[doc.document_id] = {**counts, "unpaired_caption_labels": found.unpaired_captions}
+    metadata = {
+        "documents": len(pdfs),
+        "pages": pages,
+        "figures": len(records),
+        "captions": sum(d.get("captions", 0) for d in per_document.values()),
+        "unpaired_figures": sum(d.get("unpaired_figures", 0) for d in per_document.values()),
+        "unpaired_captions": sum(d.get("unpaired_captions", 0) for d in per_document.values()),
+        "documents_without_figures": sum(1 for d in per_document.values() if d.get("figures") == 0),
+        "pages_per_second": round(pages / seconds, 2) if seconds else None,
+        "per_document": per_document,
+    }
+    return StageResult(
+        stage=STAGE_NAME,
+        records=records,
+        rejections=rejections,
+        records_in=len(pdfs),
+        expanded=len(records) + len(rejections) - len(pdfs),
+        metadata=metadata,
+    )
