@@ -46,6 +46,7 @@ class ReleaseInputs:
     stage_counts: dict[str, dict[str, Any]]
     input_fingerprints: list[dict[str, Any]]
     spec_path: str | None = None
+    spec_base_dir: str | None = None
     stage_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     image_root: Path | None = None
     extra_tables: dict[str, pa.Table] = field(default_factory=dict)
@@ -162,6 +163,7 @@ def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:
         "spec": inputs.spec,
         "spec_hash": inputs.spec_hash,
         "spec_path": inputs.spec_path,
+        "spec_base_dir": inputs.spec_base_dir,
         "inputs": sorted(inputs.input_fingerprints, key=canonical_json),
         "stages": inputs.stage_counts,
         "stage_metadata": inputs.stage_metadata,

@@ -1,0 +1,127 @@
+"""Runs the release job in process: the CLI's way into the same asset graph the UI shows."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipelines.definitions import all_asset_graph, build_resources
+from pipelines.defs.release import BUILD_JOB
+from pipelines.resources import DEFAULT_HOME, BuildSettings
+from schemas import ContractViolation, MedforgeError, load_spec
+from schemas.spec import validate_version
+
+ProgressCallback = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """A finished build: where the release is and what it holds."""
+
+    release_path: Path
+    version: str
+    content_hash: str
+    items: int
+    rejected: int
+    run_id: str
+
+
+def dagster_home(home: Path = DEFAULT_HOME) -> Path:
+    """A local Dagster instance folder (SQLite storage, telemetry off), created on first use."""
+    path = (home / "dagster").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return path
+
+
+def local_instance(home: Path = DEFAULT_HOME) -> dg.DagsterInstance:
+    """The persistent local instance the UI also reads, so CLI runs show up there."""
+    os.environ["DAGSTER_HOME"] = str(dagster_home(home))
+    return dg.DagsterInstance.get()
+
+
+def _progress_logger(callback: ProgressCallback) -> dg.LoggerDefinition:
+    @dg.logger(description="reports step starts and ends to the CLI")
+    def progress(_context: dg.InitLoggerContext) -> logging.Logger:
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                event = getattr(record, "dagster_meta", {}).get("dagster_event")
+                if event is None:
+                    return
+                name = event.event_type_value
+                if name in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"):
+                    callback(name, event.step_key or "")
+
+        log = logging.Logger("medforge.progress", level=logging.DEBUG)
+        log.addHandler(Handler())
+        return log
+
+    return progress
+
+
+def _user_error(result: dg.ExecuteInProcessResult) -> BaseException | None:
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
+            error = event.step_failure_data.user_failure_data or event.step_failure_data.error
+            cause = getattr(event.step_failure_data, "error", None)
+            message = (
+                cause.cause.message if cause and cause.cause else (cause.message if cause else str(error))
+            )
+            return MedforgeError(f"step {event.step_key} failed: {message.strip().splitlines()[-1]}")
+    return None
+
+
+def run_build(
+    spec_path: Path | str,
+    version: str = "auto",
+    store_root: Path | str = DEFAULT_HOME / "releases",
+    work_root: Path | str | None = None,
+    instance: dg.DagsterInstance | None = None,
+    progress: ProgressCallback | None = None,
+) -> BuildOutcome:
+    """Build one release of the spec; raises MedforgeError with one clear line when it cannot."""
+    spec = load_spec(spec_path)
+    if version != "auto":
+        validate_version(version)
+    work = Path(work_root) if work_root else DEFAULT_HOME / "work" / spec.benchmark
+    settings = BuildSettings(
+        spec_path=str(Path(spec_path).resolve()),
+        version=version,
+        store_root=str(Path(store_root).resolve()),
+        work_root=str(work.resolve()),
+    )
+    defs = dg.Definitions.merge(all_asset_graph(), dg.Definitions(resources=build_resources(settings)))
+    job = defs.resolve_job_def(BUILD_JOB)
+    loggers: dict[str, Any] = {}
+    run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    if progress is not None:
+        loggers = {"progress": _progress_logger(progress)}
+        run_config["loggers"]["progress"] = {}
+    job = job.with_logger_defs({**job.loggers, **loggers}) if loggers else job
+    result = job.execute_in_process(
+        instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=run_config
+    )
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            failures = evaluation.metadata.get("failures")
+            raise ContractViolation(list(failures.value) if failures else [])
+    if not result.success:
+        raise _user_error(result) or MedforgeError("build failed; see the Dagster run log")
+    materializations = result.asset_materializations_for_node("benchmark_release")
+    meta = materializations[-1].metadata
+    return BuildOutcome(
+        release_path=Path(str(meta["path"].value)),
+        version=str(meta["version"].value),
+        content_hash=str(meta["content_hash"].value),
+        items=int(meta["items"].value),
+        rejected=int(meta["rejected"].value),
+        run_id=result.run_id,
+    )

@@ -1,0 +1,78 @@
+"""`medforge demo` and `medforge ui`: the demo release on embedded defaults, and the Dagster UI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from pipelines.build import dagster_home, local_instance, run_build
+from pipelines.commands.releases import console, print_outcome, progress_printer
+from pipelines.resources import DEFAULT_HOME
+from samples.demo import write_demo_sources
+from schemas import MedforgeError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEMO_SPEC = REPO_ROOT / "specs" / "demo.yaml"
+
+
+def demo(
+    store: Annotated[Path, typer.Option("--store", help="release store folder")] = DEFAULT_HOME / "releases",
+) -> None:
+    """Build the demo release from sample sources medforge generates (no network, no API key)."""
+    if not DEMO_SPEC.is_file():
+        raise MedforgeError(f"demo spec not found at {DEMO_SPEC}")
+    raw = yaml.safe_load(DEMO_SPEC.read_text(encoding="utf-8"))
+    sources = (DEMO_SPEC.parent / raw["base_dir"]).resolve()
+    console.print(f"writing demo sources to {sources}")
+    write_demo_sources(sources)
+    console.print(f"building {DEMO_SPEC.relative_to(REPO_ROOT)}")
+    outcome = run_build(DEMO_SPEC, "auto", store, instance=local_instance(), progress=progress_printer)
+    print_outcome(outcome)
+    console.print(f"  dataset card {outcome.release_path / 'README.md'}")
+    console.print(f"  check it: medforge validate {outcome.release_path}")
+    console.print(f"  rebuild it: medforge rebuild {raw['benchmark']}@{outcome.version}")
+    console.print(
+        "  open it in the Dagster UI: medforge ui  ->  http://127.0.0.1:3000 (asset benchmark_release)"
+    )
+
+
+def ui(
+    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 3000,
+    spec: Annotated[Path, typer.Option("--spec", help="spec the UI's materializations build")] = DEMO_SPEC,
+) -> None:
+    """Start the Dagster UI on 127.0.0.1 with the local instance the CLI writes to."""
+    dagster = shutil.which("dagster")
+    if dagster is None:
+        raise MedforgeError("the `dagster` command is not installed in this environment")
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home()),
+        "MEDFORGE_SPEC": str(spec.resolve()),
+        "MEDFORGE_STORE": str((DEFAULT_HOME / "releases").resolve()),
+        "MEDFORGE_WORK": str((DEFAULT_HOME / "work" / "ui").resolve()),
+    }
+    console.print(f"Dagster UI on http://127.0.0.1:{port} (stop with Ctrl-C)")
+    args = [
+        "env",
+        "--default-signal=INT",
+        dagster,
+        "dev",
+        "-m",
+        "pipelines.definitions",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+    os.execvpe("env", args, env)
+
+
+def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Add `demo` and `ui`."""
+    app.command()(demo)
+    app.command()(ui)

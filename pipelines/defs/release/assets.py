@@ -1,0 +1,126 @@
+"""Release assets: assign splits, then write the immutable versioned release."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+import pyarrow as pa
+
+from pipelines.metadata import stage_output
+from pipelines.resources import BuildSettings
+from releases import ReleaseInputs, assign_splits, next_version, write_release
+from schemas import Stage, StageResult
+
+STAGE_INPUTS = (
+    "source_documents",
+    "exam_questions",
+    "case_reports",
+    "figures",
+    "synthesized_items",
+    "translated_items",
+    "tagged_items",
+    "curated_items",
+    "reviewed_items",
+    "release_candidate",
+)
+
+
+@dg.asset(
+    group_name="release",
+    kinds={"python"},
+    description="Reviewed items with their split assigned deterministically (by source key and seed).",
+)
+def release_candidate(build: BuildSettings, reviewed_items: StageResult) -> dg.Output[StageResult]:
+    spec = build.load_spec()
+    items = assign_splits(reviewed_items.records, spec.splits, spec.seed)
+    return stage_output(
+        StageResult(
+            stage=Stage.RELEASE, records=sorted(items, key=lambda i: i.item_id), records_in=len(items)
+        )
+    )
+
+
+def _fingerprints(documents: StageResult) -> list[dict[str, Any]]:
+    return [
+        {"source_id": d.source_id, "uri": d.uri, "sha256": d.document_id, "bytes": d.byte_size}
+        for d in documents.records
+    ]
+
+
+@dg.asset(
+    group_name="release",
+    kinds={"parquet"},
+    description=(
+        "The versioned release: a Parquet file per split, rejected.parquet, clusters, images, manifest.json "
+        "and a dataset card, written atomically; a published version is never overwritten."
+    ),
+    deps=[],
+)
+def benchmark_release(
+    build: BuildSettings,
+    source_documents: StageResult,
+    exam_questions: StageResult,
+    case_reports: StageResult,
+    figures: StageResult,
+    synthesized_items: StageResult,
+    translated_items: StageResult,
+    tagged_items: StageResult,
+    curated_items: StageResult,
+    reviewed_items: StageResult,
+    release_candidate: StageResult,
+    duplicate_clusters: pa.Table,
+) -> dg.MaterializeResult:
+    spec = build.load_spec()
+    results = dict(
+        zip(
+            STAGE_INPUTS,
+            (
+                source_documents,
+                exam_questions,
+                case_reports,
+                figures,
+                synthesized_items,
+                translated_items,
+                tagged_items,
+                curated_items,
+                reviewed_items,
+                release_candidate,
+            ),
+            strict=True,
+        )
+    )
+    store = build.store_root
+    version = next_version(store, spec.benchmark) if build.version == "auto" else build.version
+    path = write_release(
+        store,
+        ReleaseInputs(
+            benchmark=spec.benchmark,
+            version=version,
+            spec=spec.content(),
+            spec_hash=spec.spec_hash(),
+            spec_path=str(build.spec_path),
+            spec_base_dir=spec.base_dir,
+            items=release_candidate.records,
+            rejections=[r for result in results.values() for r in result.rejections],
+            stage_counts={name: result.counts() for name, result in results.items()},
+            stage_metadata={name: result.metadata for name, result in results.items() if result.metadata},
+            input_fingerprints=_fingerprints(source_documents),
+            image_root=build.image_dir(),
+            extra_tables={"clusters": duplicate_clusters},
+        ),
+    )
+    from releases import Release
+
+    manifest = Release.open(path).manifest
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path)),
+            "version": version,
+            "content_hash": manifest["content_hash"],
+            "items": manifest["counts"]["items"],
+            "rejected": manifest["counts"]["rejected"],
+            "splits": dg.MetadataValue.json(manifest["counts"]["splits"]),
+            "card": dg.MetadataValue.path(str(path / "README.md")),
+        }
+    )
