@@ -1,0 +1,197 @@
+"""Figure-caption extraction benchmark: quality against JATS ground truth and pages per second per core.
+
+Usage:
+    python benchmarks/bench_figures.py                       # the eight fixture case reports
+    python benchmarks/bench_figures.py --pdfs DIR --jats DIR # any PDFs with JATS XML of the same stem
+    python benchmarks/bench_figures.py --pdfs ../shared/fixtures/html/bmc_trials --jats same
+
+Ground truth is either a `figure_captions.json` ({doc: [{id, label, caption}]}) or, with --jats, the
+`<fig>` elements of each PDF's XML (label from <label> or <title>, caption from <caption>, or from
+<text> when that is longer, as BMC's format has it). `--jats same` looks beside each PDF.
+A figure counts as paired correctly when its label number matches a true figure and its caption
+matches (both empty, or similarity >= 0.9 after whitespace and case are normalised).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.figures import extract_figures_from_pdf  # noqa: E402
+from schemas import RecordError  # noqa: E402
+
+FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+MATCH = 0.9
+
+
+def normalise(text: str | None) -> str:
+    """Caption text compared without case, whitespace or dash variants."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return re.sub(r"\s+", "", text)
+
+
+def number_of(label: str | None) -> str | None:
+    """'Figure 3' -> '3'; 'Fig. S2' -> 'S2'."""
+    if not label:
+        return None
+    match = re.search(r"S?\d+[A-Za-z]?", label)
+    return match.group(0).upper() if match else None
+
+
+def _text(node: ET.Element | None) -> str:
+    return re.sub(r"\s+", " ", "".join(node.itertext())).strip() if node is not None else ""
+
+
+def jats_figures(xml_path: Path) -> list[dict]:
+    """[{id, label, caption}] from the <fig> elements of a JATS (or BMC) XML file."""
+    raw = xml_path.read_bytes()
+    raw = re.sub(rb"<!DOCTYPE[^>]*>", b"", raw)
+    root = ET.fromstring(raw)
+    out = []
+    for fig in root.iter():
+        if not isinstance(fig.tag, str) or fig.tag.split("}")[-1] != "fig":
+            continue
+        children = {c.tag.split("}")[-1]: c for c in fig if isinstance(c.tag, str)}
+        label = _text(children.get("label")) or _text(children.get("title"))
+        caption = _text(children.get("caption"))
+        body = _text(children.get("text"))
+        if len(body) > len(caption):
+            caption = body
+        if label and caption.startswith(label):
+            caption = caption[len(label) :].lstrip(" :.|")
+        out.append({"id": fig.get("id"), "label": label or None, "caption": caption or None})
+    return out
+
+
+def ground_truth(pdfs: list[Path], truth: Path | None, jats: str | None) -> dict[Path, list[dict]]:
+    """True figures for each PDF."""
+    if jats is None:
+        table = json.loads(Path(truth).read_text(encoding="utf-8"))
+        return {p: table[p.stem] for p in pdfs if p.stem in table}
+    out = {}
+    for pdf in pdfs:
+        folder = pdf.parent if jats == "same" else Path(jats)
+        xml = next((folder / f"{pdf.stem}{ext}" for ext in (".xml", ".nxml") if (folder / f"{pdf.stem}{ext}").exists()), None)
+        if xml is not None:
+            out[pdf] = jats_figures(xml)
+    return out
+
+
+def score_document(found: list, truth: list[dict]) -> dict:
+    """Counts for one document: true, predicted, figures found, pairs right, caption exact matches."""
+    true_by_number = {number_of(t["label"]): t for t in truth}
+    hit_numbers: set[str] = set()
+    right = exact = 0
+    similarity = []
+    errors = []
+    for figure in found:
+        number = number_of(figure.label)
+        expected = true_by_number.get(number)
+        if expected is None or number in hit_numbers:
+            errors.append(f"extra {figure.label!r} p{figure.page}: {str(figure.caption)[:60]!r}")
+            continue
+        hit_numbers.add(number)
+        a, b = normalise(figure.caption), normalise(expected["caption"])
+        ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
+        similarity.append(ratio)
+        exact += a == b
+        if ratio >= MATCH:
+            right += 1
+        else:
+            errors.append(f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} want {str(expected['caption'])[:60]!r}")
+    for number, t in true_by_number.items():
+        if number not in hit_numbers:
+            errors.append(f"missed {t['label']!r}")
+    return {
+        "true": len(truth),
+        "predicted": len(found),
+        "found": len(hit_numbers),
+        "right": right,
+        "exact": exact,
+        "similarity": similarity,
+        "errors": errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pdfs", type=Path, default=FIXTURES / "pdfs" / "case_reports", help="folder of PDFs (searched recursively)")
+    parser.add_argument("--truth", type=Path, default=None, help="figure_captions.json (default: in --pdfs)")
+    parser.add_argument("--jats", default=None, help="folder of JATS XML named like the PDFs, or 'same' for beside each PDF")
+    parser.add_argument("--dpi", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs over the whole set (best is kept)")
+    parser.add_argument("--verbose", action="store_true", help="list every miss and extra")
+    args = parser.parse_args(argv)
+    if not args.pdfs.is_dir():
+        print(f"no PDF folder at {args.pdfs} (set MEDFORGE_FIXTURES or pass --pdfs)", file=sys.stderr)
+        return 2
+    pdfs = sorted(args.pdfs.rglob("*.pdf"))
+    truth_file = args.truth or args.pdfs / "figure_captions.json"
+    if args.jats is None and not truth_file.exists():
+        print(f"no ground truth: {truth_file} is missing and --jats was not given", file=sys.stderr)
+        return 2
+    truth = ground_truth(pdfs, truth_file, args.jats)
+    pdfs = [p for p in pdfs if p in truth]
+    results: dict[Path, list] = {}
+    best_cpu = best_wall = float("inf")
+    pages = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(max(1, args.repeat)):
+            image_dir = Path(tmp) / f"run{run}"
+            pages = 0
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            for pdf in pdfs:
+                try:
+                    found = extract_figures_from_pdf(pdf, image_dir, dpi=args.dpi)
+                    results[pdf] = found.figures
+                    pages += found.pages
+                except RecordError as error:
+                    results[pdf] = []
+                    print(f"rejected {pdf.name}: {error}", file=sys.stderr)
+            best_cpu = min(best_cpu, time.process_time() - cpu0)
+            best_wall = min(best_wall, time.perf_counter() - wall0)
+    totals = {"true": 0, "predicted": 0, "found": 0, "right": 0, "exact": 0}
+    similarity: list[float] = []
+    print(f"{'document':<28} true pred found right exact")
+    for pdf in pdfs:
+        s = score_document(results[pdf], truth[pdf])
+        for k in totals:
+            totals[k] += s[k]
+        similarity += s["similarity"]
+        name = str(pdf.relative_to(args.pdfs))
+        print(f"{name:<28} {s['true']:>4} {s['predicted']:>4} {s['found']:>5} {s['right']:>5} {s['exact']:>5}")
+        if args.verbose or s["errors"]:
+            for e in s["errors"]:
+                print(f"    {e}")
+    precision = totals["right"] / totals["predicted"] if totals["predicted"] else 1.0
+    recall = totals["right"] / totals["true"] if totals["true"] else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    print()
+    print(f"documents {len(pdfs)}  pages {pages}  true figures {totals['true']}  predicted {totals['predicted']}")
+    print(f"figure recall          {totals['found'] / max(1, totals['true']):.3f}")
+    print(f"pairing precision      {precision:.3f}")
+    print(f"pairing recall         {recall:.3f}")
+    print(f"pairing F1             {f1:.3f}")
+    print(f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  (whitespace/case-insensitive)")
+    print(f"caption similarity     {sum(similarity) / max(1, len(similarity)):.3f}  (mean over found figures)")
+    print(f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), {pages / best_wall:.1f} pages/s wall, dpi {args.dpi}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
