@@ -1,0 +1,312 @@
+"""The exam extraction stage: question pages, exam-paper PDFs (+ answer keys) and collections.
+
+Documents of exam sources (kinds exam_site and exam_collection, or any source whose options name an
+`exam`) are its input; other documents are not counted. One input unit (a page, a collection file,
+a paper with its answer key) can give many questions: `expanded` says how many more than one.
+Annulled questions and those that need an image are kept and flagged; synthesis decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from extractors.exam_collection import read_collection
+from extractors.exam_html import parse_question_page
+from extractors.exam_pdf import is_answer_key, parse_answer_key_pdf, parse_exam_pdf
+from schemas import (
+    BenchmarkSpec,
+    ExamQuestion,
+    Option,
+    ReasonCode,
+    RecordError,
+    Rejection,
+    SourceDocument,
+    SourceSpec,
+    Stage,
+    StageResult,
+    content_id,
+)
+
+EXAM_KINDS = frozenset({"exam_site", "exam_collection"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def is_exam_source(source: SourceSpec) -> bool:
+    """Whether this stage reads the source's documents."""
+    return source.kind in EXAM_KINDS or bool(source.options.get("exam")) and source.kind == "pdf"
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _record_id(document_id: str, locator: Any) -> str:
+    return "exq-" + content_id([document_id, locator])
+
+
+def _reject(doc: SourceDocument, code: str, message: str, locator: Any = None) -> Rejection:
+    return Rejection(
+        record_id=_record_id(doc.document_id, locator if locator is not None else "document"),
+        record_type="ExamQuestion" if locator is not None else "SourceDocument",
+        stage=Stage.EXTRACT,
+        reason_code=str(code),
+        message=message,
+        source_uri=doc.uri,
+    )
+
+
+class _Books:
+    """Records, rejections and the in/expanded counts of the stage."""
+
+    def __init__(self) -> None:
+        self.records: list[ExamQuestion] = []
+        self.rejections: list[Rejection] = []
+        self.units = 0
+        self.expanded = 0
+        self.by_source: dict[str, int] = defaultdict(int)
+
+    def unit(self, outputs: int) -> None:
+        """One input unit gave `outputs` records + rejections (>= 1 by construction)."""
+        self.units += 1
+        self.expanded += max(0, outputs - 1)
+
+
+def _question(
+    doc: SourceDocument,
+    source: SourceSpec,
+    locator: Any,
+    *,
+    exam: str,
+    number: int | None,
+    stem: str,
+    options: list[tuple[str, str]],
+    answers: list[str],
+    explanation: str | None = None,
+    annulled: bool = False,
+    needs_image: bool = False,
+    labels: list[str] | None = None,
+    edition_year: int | None = None,
+    edition_session: str | None = None,
+    published: dt.date | None = None,
+    uri: str | None = None,
+) -> ExamQuestion:
+    if not stem.strip():
+        raise RecordError(
+            ReasonCode.MISSING_FIELD, f"question {number if number is not None else locator}: no stem"
+        )
+    return ExamQuestion(
+        record_id=_record_id(doc.document_id, locator),
+        document_id=doc.document_id,
+        source_id=doc.source_id,
+        uri=uri or doc.uri,
+        exam=exam,
+        edition_year=edition_year if edition_year is not None else doc.edition_year,
+        edition_session=edition_session if edition_session is not None else doc.edition_session,
+        published=published or doc.source_release_date,
+        number=number,
+        language=source.language,
+        stem=stem.strip(),
+        options=[Option(label=label, text=text) for label, text in options],
+        answers=list(answers),
+        explanation=explanation,
+        annulled=annulled,
+        needs_image=needs_image,
+        source_labels=list(labels or []),
+        licence=doc.licence,
+    )
+
+
+def _emit(
+    books: _Books, doc: SourceDocument, build: list[tuple[Any, dict[str, Any]]], source: SourceSpec
+) -> None:
+    """Build every question of one unit; a question that cannot be built is a rejection."""
+    for locator, fields in build:
+        try:
+            books.records.append(_question(doc, source, locator, **fields))
+        except RecordError as error:
+            books.rejections.append(_reject(doc, error.reason_code, str(error), locator))
+    books.unit(len(build))
+
+
+def _html(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
+    try:
+        html = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            html = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise RecordError(ReasonCode.DECODE_ERROR, f"page is not UTF-8 or cp1252: {error}") from None
+    questions = parse_question_page(html, source.options)
+    if not questions:
+        raise RecordError(ReasonCode.PARSE_ERROR, "no exam question found on the page")
+    build = []
+    for index, q in enumerate(questions):
+        year = session = None
+        if q.edition and "-" in q.edition and doc.edition_year is None:
+            head, _, tail = q.edition.partition("-")
+            year, session = (int(head) if head.isdigit() else None), tail or None
+        build.append(
+            (
+                q.number if q.number is not None else index,
+                {
+                    "exam": exam,
+                    "number": q.number,
+                    "stem": q.stem,
+                    "options": q.options,
+                    "answers": q.answers,
+                    "explanation": q.explanation,
+                    "annulled": q.annulled,
+                    "needs_image": q.needs_image,
+                    "labels": q.labels,
+                    "edition_year": year,
+                    "edition_session": session,
+                },
+            )
+        )
+    _emit(books, doc, build, source)
+
+
+def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
+    collection = read_collection(data, doc.media_type, doc.uri, source.options)
+    if not collection.questions:
+        raise RecordError(ReasonCode.PARSE_ERROR, "the field mapping found no question rows")
+    build = [
+        (
+            q.key,
+            {
+                "exam": collection.exam if collection.exam and not source.options.get("exam") else exam,
+                "number": q.number,
+                "stem": q.stem,
+                "options": q.options,
+                "answers": q.answers,
+                "explanation": q.explanation,
+                "annulled": q.annulled,
+                "needs_image": q.needs_image,
+                "labels": q.labels,
+                "edition_year": collection.edition_year,
+                "edition_session": collection.edition_session,
+                "published": _date(collection.published),
+                "uri": collection.uri,
+            },
+        )
+        for q in collection.questions
+    ]
+    _emit(books, doc, build, source)
+
+
+def _pdf_pair(
+    books: _Books,
+    paper: SourceDocument,
+    key: SourceDocument | None,
+    source: SourceSpec,
+    raw_store: Path,
+    exam: str,
+) -> None:
+    questions = parse_exam_pdf((raw_store / paper.raw_path).read_bytes())
+    answers = parse_answer_key_pdf((raw_store / key.raw_path).read_bytes()) if key is not None else {}
+    build = []
+    for index, q in enumerate(questions):
+        number = q.number if q.number is not None else index + 1
+        entry = answers.get(number, [])
+        build.append(
+            (
+                number,
+                {
+                    "exam": exam,
+                    "number": q.number,
+                    "stem": q.stem,
+                    "options": q.options,
+                    "answers": entry or [],
+                    "annulled": number in answers and entry is None,
+                    "needs_image": False,
+                },
+            )
+        )
+    _emit(books, paper, build, source)
+
+
+def _edition_key(doc: SourceDocument) -> tuple[Any, ...]:
+    return (doc.source_id, doc.edition_year, doc.edition_session)
+
+
+def extract_exam_questions(
+    spec: BenchmarkSpec, documents: Sequence[SourceDocument], raw_store: Path
+) -> StageResult[ExamQuestion]:
+    """Exam questions from every exam document of the spec; the chain's exam entry point."""
+    raw_store = Path(raw_store)
+    sources = {s.id: s for s in spec.sources if is_exam_source(s)}
+    books = _Books()
+    papers: list[SourceDocument] = []
+    keys: list[SourceDocument] = []
+    for doc in sorted(documents, key=lambda d: (d.source_id, d.uri)):
+        source = sources.get(doc.source_id)
+        if source is None:
+            continue
+        books.by_source[source.id] += 1
+        exam = str(source.options.get("exam") or source.id)
+        try:
+            if doc.media_type == "application/pdf":
+                (keys if is_answer_key(doc.uri, doc.title) else papers).append(doc)
+                continue
+            data = (raw_store / doc.raw_path).read_bytes()
+            if doc.media_type in HTML_TYPES:
+                _html(books, doc, source, data, exam)
+            else:
+                _collection(books, doc, source, data, exam)
+        except RecordError as error:
+            books.rejections.append(_reject(doc, error.reason_code, str(error)))
+            books.unit(1)
+        except OSError as error:
+            books.rejections.append(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
+            books.unit(1)
+    keys_by_edition: dict[tuple[Any, ...], list[SourceDocument]] = defaultdict(list)
+    for key in keys:
+        keys_by_edition[_edition_key(key)].append(key)
+    used: set[str] = set()
+    for paper in papers:
+        candidates = [k for k in keys_by_edition.get(_edition_key(paper), []) if k.uri not in used]
+        key = candidates[0] if candidates else None
+        if key is not None:
+            used.add(key.uri)
+        try:
+            _pdf_pair(
+                books,
+                paper,
+                key,
+                sources[paper.source_id],
+                raw_store,
+                str(sources[paper.source_id].options.get("exam") or paper.source_id),
+            )
+        except RecordError as error:
+            books.rejections.append(_reject(paper, error.reason_code, str(error)))
+            books.unit(1)
+    for key in keys:
+        if key.uri not in used:
+            books.rejections.append(
+                _reject(key, ReasonCode.MISSING_FIELD, "answer key without an exam paper of the same edition")
+            )
+            books.unit(1)
+    records = sorted(books.records, key=lambda q: (q.source_id, q.uri, q.number or 0, q.record_id))
+    rejections = sorted(books.rejections, key=lambda r: (r.source_uri or "", r.record_id))
+    return StageResult(
+        stage="extract_exams",
+        records=records,
+        rejections=rejections,
+        records_in=books.units,
+        expanded=books.expanded,
+        metadata={
+            "documents_by_source": dict(sorted(books.by_source.items())),
+            "annulled": sum(q.annulled for q in records),
+            "needs_image": sum(q.needs_image for q in records),
+            "answer_keys_paired": len(used),
+        },
+    )
