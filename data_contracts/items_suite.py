@@ -9,7 +9,7 @@ import pandas as pd
 
 from schemas import BenchmarkItem, ReviewStatus, TaskType
 
-LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z]{4})?(-([A-Z]{2}|[0-9]{3}))?$"
+LANGUAGE_TAG = r"^[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$"
 MCQ_TASKS = {TaskType.MCQ_SINGLE.value, TaskType.MCQ_MULTI.value}
 
 

@@ -1,0 +1,69 @@
+"""Shared test helpers: the real fixtures folder and small item factories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from schemas import BenchmarkItem, ItemOrigin, Option, ReleaseTime, SourceRef, TaskType
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def fixtures_root() -> Path:
+    """The shared real fixtures (../shared/fixtures, or MEDFORGE_FIXTURES)."""
+    return Path(os.environ.get("MEDFORGE_FIXTURES", REPO_ROOT.parent / "shared" / "fixtures")).resolve()
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """The fixtures folder; a test that needs it fails (never skips) when it is missing."""
+    root = fixtures_root()
+    if not root.is_dir():
+        pytest.fail(f"shared fixtures not found at {root} (set MEDFORGE_FIXTURES)")
+    return root
+
+
+def build_item(
+    question: str = "Which organ produces insulin?",
+    options: tuple[str, ...] = ("Liver", "Pancreas", "Spleen", "Kidney"),
+    answers: tuple[str, ...] = ("B",),
+    language: str = "en",
+    source_key: str | None = None,
+    year: int | None = 2024,
+    **fields: object,
+) -> BenchmarkItem:
+    """A valid MCQ item; keyword fields override anything else."""
+    opts = [Option(label="ABCDE"[i], text=t) for i, t in enumerate(options)]
+    task = TaskType.MCQ_MULTI if len(answers) > 1 else TaskType.MCQ_SINGLE
+    data: dict[str, object] = {
+        "source_key": source_key or f"src/{question}",
+        "task": task,
+        "language": language,
+        "question": question,
+        "options": opts,
+        "answers": list(answers),
+        "source": SourceRef(source_id="unit", uri="https://example.org/q"),
+        "licence": "CC-BY-4.0",
+        "origin": ItemOrigin.SCRAPED,
+        "release_time": ReleaseTime(year=year),
+    }
+    data.update(fields)
+    data["item_id"] = BenchmarkItem.make_id(
+        data["task"],
+        language,
+        question,
+        opts,
+        list(answers),
+        [],  # type: ignore[arg-type]
+    )
+    return BenchmarkItem.model_validate(data)
+
+
+@pytest.fixture
+def make_item() -> Callable[..., BenchmarkItem]:
+    """Factory fixture for valid items."""
+    return build_item
