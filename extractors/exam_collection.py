@@ -67,8 +67,10 @@ class CollectionFile:
 
 
 def get_path(data: Any, path: str | None) -> Any:
-    """data['a']['b'] for 'a.b'; list indexes allowed; None when any step is missing."""
-    if path is None or path == "":
+    """data['a']['b'] for 'a.b'; list indexes allowed; '' is data itself; None when missing."""
+    if path is None:
+        return None
+    if path == "":
         return data
     current = data
     for step in str(path).split("."):
@@ -182,7 +184,7 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
         code = ReasonCode.DECODE_ERROR if isinstance(error, UnicodeDecodeError) else ReasonCode.PARSE_ERROR
         raise RecordError(code, f"cannot read {name}: {error}") from None
     if document is not None:
-        found = get_path(document, options.get("records"))
+        found = get_path(document, options.get("records") or "")
         if isinstance(found, list):
             rows = found
         elif isinstance(found, dict):
@@ -190,20 +192,25 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
             rows = lists[0] if lists else []
         else:
             rows = []
-    fields = {**DEFAULT_FIELDS, **(options.get("fields") or {})}
+    fields: dict[str, str | None] = {**DEFAULT_FIELDS, **(options.get("fields") or {})}
     doc_fields = options.get("document_fields") or {}
     result = CollectionFile()
     if isinstance(document, dict):
-        result.edition_year = _int(get_path(document, doc_fields.get("edition_year")))
-        session = get_path(document, doc_fields.get("edition_session"))
+
+        def doc_field(name: str) -> Any:
+            path = doc_fields.get(name)
+            return get_path(document, path) if path else None
+
+        result.edition_year = _int(doc_field("edition_year"))
+        session = doc_field("edition_session")
         result.edition_session = str(session) if session is not None else None
-        published = get_path(document, doc_fields.get("published"))
+        published = doc_field("published")
         result.published = str(published) if published else None
-        uri = get_path(document, doc_fields.get("uri"))
+        uri = doc_field("uri")
         result.uri = str(uri) if uri else None
-        exam = get_path(document, doc_fields.get("exam"))
+        exam = doc_field("exam")
         result.exam = str(exam) if exam else None
-        edition_text = get_path(document, doc_fields.get("edition"))
+        edition_text = doc_field("edition")
     else:
         edition_text = None
     pattern = options.get("edition_pattern")

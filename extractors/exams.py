@@ -295,7 +295,7 @@ def extract_exam_questions(
                 _reject(key, ReasonCode.MISSING_FIELD, "answer key without an exam paper of the same edition")
             )
             books.unit(1)
-    records = sorted(books.records, key=lambda q: (q.source_id, q.uri, q.number or 0, q.record_id))
+    records = sorted(books.records, key=lambda q: (q.source_id, q.uri))  # stable: page/file order kept
     rejections = sorted(books.rejections, key=lambda r: (r.source_uri or "", r.record_id))
     return StageResult(
         stage="extract_exams",
