@@ -88,9 +88,9 @@ def run_build(
     progress: ProgressCallback | None = None,
 ) -> BuildOutcome:
     """Build one release of the spec; raises MedforgeError with one clear line when it cannot."""
-    spec = load_spec(spec_path)
     if version != "auto":
         validate_version(version)
+    spec = load_spec(spec_path)
     work = Path(work_root) if work_root else DEFAULT_HOME / "work" / spec.benchmark
     settings = BuildSettings(
         spec_path=str(Path(spec_path).resolve()),
