@@ -1,0 +1,63 @@
+"""The Dagster UI serves the asset graph: the webserver starts on 127.0.0.1 and lists every asset."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.integration
+def test_webserver_lists_the_release_chain(tmp_path: Path) -> None:
+    port = _free_port()
+    home = tmp_path / "dagster"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "MEDFORGE_HOME": str(tmp_path)}
+    webserver = Path(sys.executable).parent / "dagster-webserver"
+    process = subprocess.Popen(
+        [str(webserver), "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("dagster-webserver did not become healthy on 127.0.0.1")
+                time.sleep(0.5)
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql", data=query, headers={"Content-Type": "application/json"}
+        )
+        nodes = json.loads(urllib.request.urlopen(request, timeout=30).read())["data"]["assetNodes"]
+        keys = {"/".join(node["assetKey"]["path"]) for node in nodes}
+        assert {"source_documents", "figures", "tagged_items", "curated_items", "benchmark_release"} <= keys
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
