@@ -1,0 +1,87 @@
+"""Item checks every generated item must pass; a failure is a RecordError with its reason code."""
+
+from __future__ import annotations
+
+from schemas import BenchmarkItem, ReasonCode, RecordError, TaskType
+from synthesis.language import detect_language, language_matches
+from synthesis.text import contains_term, match_form
+
+MIN_ANSWER_CHARS = 3
+
+
+def check_required(item: BenchmarkItem) -> None:
+    """Stem and answer present; choice tasks have two or more non-empty options; VQA has an image."""
+    if not item.question.strip():
+        raise RecordError(ReasonCode.MISSING_FIELD, "item has no question")
+    if not item.answers or not all(a.strip() for a in item.answers):
+        raise RecordError(ReasonCode.MISSING_FIELD, "item has no answer")
+    if item.task != TaskType.OPEN_ENDED:
+        if len(item.options) < 2:
+            raise RecordError(ReasonCode.MISSING_FIELD, f"{item.task} item has {len(item.options)} options")
+        empty = [o.label for o in item.options if not o.text.strip()]
+        if empty:
+            raise RecordError(ReasonCode.MISSING_FIELD, f"options {empty} have no text")
+    if item.task == TaskType.VQA and not item.images:
+        raise RecordError(ReasonCode.MISSING_FIELD, "VQA item has no image")
+
+
+def check_answers_among_options(item: BenchmarkItem) -> None:
+    """Every answer key is the label of an option."""
+    if item.task == TaskType.OPEN_ENDED:
+        return
+    labels = [o.label for o in item.options]
+    missing = [a for a in item.answers if a not in labels]
+    if missing:
+        raise RecordError(ReasonCode.ANSWER_NOT_IN_OPTIONS, f"answer {missing} not among options {labels}")
+
+
+def check_options_distinct(item: BenchmarkItem) -> None:
+    """Labels and option texts (compared case- and punctuation-blind) do not repeat."""
+    labels = [o.label for o in item.options]
+    if len(set(labels)) != len(labels):
+        raise RecordError(ReasonCode.DUPLICATE_OPTIONS, f"option labels repeat: {labels}")
+    seen: dict[str, str] = {}
+    for option in item.options:
+        form = match_form(option.text)
+        if form in seen:
+            raise RecordError(
+                ReasonCode.DUPLICATE_OPTIONS,
+                f"options {seen[form]} and {option.label} say the same: '{option.text[:60]}'",
+            )
+        seen[form] = option.label
+
+
+def answer_texts(item: BenchmarkItem) -> list[str]:
+    """The text of the right answer(s): option texts for choice tasks, the answers themselves otherwise."""
+    if item.task == TaskType.OPEN_ENDED:
+        return list(item.answers)
+    by_label = {o.label: o.text for o in item.options}
+    return [by_label[a] for a in item.answers if a in by_label]
+
+
+def check_answer_not_in_stem(item: BenchmarkItem) -> None:
+    """The right answer's text does not appear in the stem (whole words, case-blind)."""
+    for text in answer_texts(item):
+        if len(match_form(text)) >= MIN_ANSWER_CHARS and contains_term(item.question, text):
+            raise RecordError(ReasonCode.ANSWER_IN_STEM, f"the answer '{text[:60]}' appears in the stem")
+
+
+def check_language(item: BenchmarkItem) -> None:
+    """The detected language of stem and options equals the declared one (unsure detection passes)."""
+    text = " ".join([item.question, *(o.text for o in item.options)])
+    detected = detect_language(text)
+    if not language_matches(item.language, detected):
+        raise RecordError(
+            ReasonCode.LANGUAGE_MISMATCH, f"declared {item.language} but the text reads as {detected}"
+        )
+
+
+def check_item(item: BenchmarkItem, *, generated: bool = True) -> None:
+    """All checks, cheapest first. Exam items (generated=False) skip the answer-in-stem check: an
+    exam board's own wording may legitimately repeat an option."""
+    check_required(item)
+    check_answers_among_options(item)
+    check_options_distinct(item)
+    if generated:
+        check_answer_not_in_stem(item)
+    check_language(item)
