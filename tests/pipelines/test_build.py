@@ -131,6 +131,12 @@ def test_cli_validate_diff_and_clear_errors(built, tmp_path: Path) -> None:
     _, outcome = built
     ok = _cli("validate", str(outcome.release_path))
     assert ok.returncode == 0 and "meet the contract" in ok.stdout
+    rebuilt = _cli("rebuild", str(outcome.release_path))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (
+        f"rebuilt  content hash {outcome.content_hash}" in rebuilt.stdout
+        and "same content hash" in rebuilt.stdout
+    )
     same = _cli("diff", str(outcome.release_path), str(outcome.release_path), "--json")
     assert json.loads(same.stdout)["changed"] == []
     missing = _cli("build", "--spec", str(tmp_path / "nope.yaml"))
