@@ -86,7 +86,14 @@ def ground_truth(pdfs: list[Path], truth: Path | None, jats: str | None) -> dict
     out = {}
     for pdf in pdfs:
         folder = pdf.parent if jats == "same" else Path(jats)
-        xml = next((folder / f"{pdf.stem}{ext}" for ext in (".xml", ".nxml") if (folder / f"{pdf.stem}{ext}").exists()), None)
+        xml = next(
+            (
+                folder / f"{pdf.stem}{ext}"
+                for ext in (".xml", ".nxml")
+                if (folder / f"{pdf.stem}{ext}").exists()
+            ),
+            None,
+        )
         if xml is not None:
             out[pdf] = jats_figures(xml)
     return out
@@ -113,7 +120,9 @@ def score_document(found: list, truth: list[dict]) -> dict:
         if ratio >= MATCH:
             right += 1
         else:
-            errors.append(f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} want {str(expected['caption'])[:60]!r}")
+            errors.append(
+                f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} want {str(expected['caption'])[:60]!r}"
+            )
     for number, t in true_by_number.items():
         if number not in hit_numbers:
             errors.append(f"missed {t['label']!r}")
@@ -130,9 +139,16 @@ def score_document(found: list, truth: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pdfs", type=Path, default=FIXTURES / "pdfs" / "case_reports", help="folder of PDFs (searched recursively)")
+    parser.add_argument(
+        "--pdfs",
+        type=Path,
+        default=FIXTURES / "pdfs" / "case_reports",
+        help="folder of PDFs (searched recursively)",
+    )
     parser.add_argument("--truth", type=Path, default=None, help="figure_captions.json (default: in --pdfs)")
-    parser.add_argument("--jats", default=None, help="folder of JATS XML named like the PDFs, or 'same' for beside each PDF")
+    parser.add_argument(
+        "--jats", default=None, help="folder of JATS XML named like the PDFs, or 'same' for beside each PDF"
+    )
     parser.add_argument("--dpi", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs over the whole set (best is kept)")
     parser.add_argument("--verbose", action="store_true", help="list every miss and extra")
@@ -174,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
             totals[k] += s[k]
         similarity += s["similarity"]
         name = str(pdf.relative_to(args.pdfs))
-        print(f"{name:<28} {s['true']:>4} {s['predicted']:>4} {s['found']:>5} {s['right']:>5} {s['exact']:>5}")
+        print(
+            f"{name:<28} {s['true']:>4} {s['predicted']:>4} {s['found']:>5} {s['right']:>5} {s['exact']:>5}"
+        )
         if args.verbose or s["errors"]:
             for e in s["errors"]:
                 print(f"    {e}")
@@ -182,14 +200,22 @@ def main(argv: list[str] | None = None) -> int:
     recall = totals["right"] / totals["true"] if totals["true"] else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print()
-    print(f"documents {len(pdfs)}  pages {pages}  true figures {totals['true']}  predicted {totals['predicted']}")
+    print(
+        f"documents {len(pdfs)}  pages {pages}  true figures {totals['true']}  predicted {totals['predicted']}"
+    )
     print(f"figure recall          {totals['found'] / max(1, totals['true']):.3f}")
     print(f"pairing precision      {precision:.3f}")
     print(f"pairing recall         {recall:.3f}")
     print(f"pairing F1             {f1:.3f}")
-    print(f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  (whitespace/case-insensitive)")
-    print(f"caption similarity     {sum(similarity) / max(1, len(similarity)):.3f}  (mean over found figures)")
-    print(f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), {pages / best_wall:.1f} pages/s wall, dpi {args.dpi}")
+    print(
+        f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  (whitespace/case-insensitive)"
+    )
+    print(
+        f"caption similarity     {sum(similarity) / max(1, len(similarity)):.3f}  (mean over found figures)"
+    )
+    print(
+        f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), {pages / best_wall:.1f} pages/s wall, dpi {args.dpi}"
+    )
     return 0
 
 

@@ -61,7 +61,10 @@ def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, 
         return None
     match = _LABEL.match(block.lines[0].text)
     assert match is not None
-    delimited = match.group("delim") is not None
+    delimited = match.group("delim") is not None or (
+        re.fullmatch(f"{CJK_FIGURE}|{CJK_TABLE}", match.group("word")) is not None
+        and block.lines[0].text[match.end() : match.end() + 1].isspace()
+    )
     first = block.lines[0]
     distinct_font = first.bold or abs(block.size - body_size) >= 0.5
     if not (delimited or distinct_font):

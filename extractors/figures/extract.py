@@ -142,7 +142,7 @@ def _read_page(
         blocks=blocks,
         captions=captions,
         elements=[*kept, *vectors],
-        columns=page_columns(blocks, rect[2] - rect[0]),
+        columns=page_columns(prose, rect[2] - rect[0]),
         body_size=body_size,
         blockers=blockers,
     )

@@ -50,13 +50,23 @@ def _clip(b: Box, page: Box) -> Box | None:
 
 
 def page_images(page: pymupdf.Page) -> list[tuple[Box, int, int, int]]:
-    """(bbox, xref, width, height) of every image drawn on the page, clipped to it."""
+    """(bbox, xref, width, height) of every image drawn on the page, clipped to it.
+
+    `get_image_info(xrefs=True)` hashes every image's pixels; matching by pixel size to the page's image
+    list gives the xref without decoding anything (0 where the size is ambiguous).
+    """
     rect = tuple(page.rect)
+    by_size: dict[tuple[int, int], set[int]] = {}
+    for item in page.get_images(full=True):
+        by_size.setdefault((int(item[2]), int(item[3])), set()).add(int(item[0]))
     out = []
-    for info in page.get_image_info(xrefs=True):
+    for info in page.get_image_info():
         box = _clip(tuple(info["bbox"]), rect)
-        if box is not None:
-            out.append((box, int(info.get("xref") or 0), int(info["width"]), int(info["height"])))
+        if box is None:
+            continue
+        width, height = int(info["width"]), int(info["height"])
+        xrefs = by_size.get((width, height), set())
+        out.append((box, next(iter(xrefs)) if len(xrefs) == 1 else 0, width, height))
     return out
 
 

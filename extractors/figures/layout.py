@@ -67,18 +67,22 @@ def _line_from_spans(line: dict) -> TextLine | None:
 
 
 def _spaced_line(line: dict) -> str:
-    """Rebuild a line from its characters, putting a space wherever the gap between two is wide."""
+    """Rebuild a line from its characters, putting a space wherever the gap between two is wide.
+
+    'Wide' is relative to the line's own letter spacing (its median gap), so tracked text stays whole.
+    """
+    chars = [
+        (char["c"], char["bbox"][0], char["bbox"][2], float(span.get("size", 10.0)) or 10.0)
+        for span in line.get("spans", ())
+        for char in span.get("chars", ())
+    ]
+    gaps = sorted(b[1] - a[2] for a, b in zip(chars, chars[1:], strict=False) if a[0] != " " and b[0] != " ")
+    baseline = max(0.0, gaps[len(gaps) // 2]) if gaps else 0.0
     out: list[str] = []
-    prev_x1: float | None = None
-    for span in line.get("spans", ()):
-        size = float(span.get("size", 10.0)) or 10.0
-        for char in span.get("chars", ()):
-            c = char["c"]
-            x0, _, x1, _ = char["bbox"]
-            if prev_x1 is not None and c != " " and out and out[-1] != " " and x0 - prev_x1 > 0.12 * size:
-                out.append(" ")
-            out.append(c)
-            prev_x1 = x1
+    for i, (c, x0, _, size) in enumerate(chars):
+        if i and c != " " and out[-1] != " " and x0 - chars[i - 1][2] > baseline + 0.08 * size:
+            out.append(" ")
+        out.append(c)
     return "".join(out)
 
 
@@ -140,22 +144,16 @@ class Columns:
 
 
 def page_columns(blocks: Sequence[TextBlock], page_width: float) -> Columns:
-    """Columns read from where body-text blocks start and end: one, or two split at the gutter."""
-    wide = [b for b in blocks if len(b.text) >= 40]
-    if not wide:
-        return Columns(spans=((0.0, page_width),))
+    """Columns read from where body-text blocks end and start: the whole width, or two halves split in the
+    middle of the gutter. Pass the page's blocks without its captions."""
+    wide = [b for b in blocks if len(b.text) >= 60 and (b.bbox[2] - b.bbox[0]) < 0.6 * page_width]
     mid = page_width / 2
-    left = [
-        b for b in wide if b.bbox[2] <= mid + 0.02 * page_width and (b.bbox[2] - b.bbox[0]) < 0.6 * page_width
-    ]
-    right = [
-        b for b in wide if b.bbox[0] >= mid - 0.02 * page_width and (b.bbox[2] - b.bbox[0]) < 0.6 * page_width
-    ]
-    x0 = min(b.bbox[0] for b in wide)
-    x1 = max(b.bbox[2] for b in wide)
+    left = [b for b in wide if b.bbox[2] <= mid + 0.02 * page_width]
+    right = [b for b in wide if b.bbox[0] >= mid - 0.02 * page_width]
     if left and right:
         left_end = max(b.bbox[2] for b in left)
         right_start = min(b.bbox[0] for b in right)
         if right_start > left_end:
-            return Columns(spans=((x0, left_end), (right_start, x1)))
-    return Columns(spans=((x0, x1),))
+            split = (left_end + right_start) / 2
+            return Columns(spans=((0.0, split), (split, page_width)))
+    return Columns(spans=((0.0, page_width),))

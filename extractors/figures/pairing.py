@@ -118,14 +118,19 @@ def candidates(layout: PageLayout, element: Element) -> list[Candidate]:
 def preferred_sides(layouts: Sequence[PageLayout]) -> dict[str, str]:
     """For each caption kind, the side its captions sit on in this document (majority of nearest pairs)."""
     votes: dict[str, Counter[str]] = {}
+    ambiguous: list[tuple[PageLayout, list[Candidate]]] = []
     for layout in layouts:
         for element in layout.elements:
             found = [c for c in candidates(layout, element) if c.side != SIDE]
-            if not found:
-                continue
+            if len({c.side for c in found}) == 1:  # a caption on one side only: an unambiguous vote
+                nearest = min(found, key=lambda c: c.gap)
+                votes.setdefault(layout.captions[nearest.caption].kind, Counter())[nearest.side] += 1
+            elif found:
+                ambiguous.append((layout, found))
+    if not votes:  # only ambiguous elements: the nearest caption decides
+        for layout, found in ambiguous:
             nearest = min(found, key=lambda c: c.gap)
-            kind = layout.captions[nearest.caption].kind
-            votes.setdefault(kind, Counter())[nearest.side] += 1
+            votes.setdefault(layout.captions[nearest.caption].kind, Counter())[nearest.side] += 1
     defaults = {"figure": BELOW, "table": ABOVE}
     out = dict(defaults)
     for kind, counter in votes.items():

@@ -37,7 +37,7 @@ def render(page: pymupdf.Page, bbox: Box, dpi: int) -> Crop:
     rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
     gray = cv2.cvtColor(rgb[:, :, :3], cv2.COLOR_RGB2GRAY)
     bgr = cv2.cvtColor(rgb[:, :, :3], cv2.COLOR_RGB2BGR)
-    return Crop(gray=gray, bgr=bgr, png=pix.tobytes("png"), dpi=dpi, bbox=bbox)
+    return Crop(gray=gray, bgr=bgr, png=encode_png(bgr), dpi=dpi, bbox=bbox)
 
 
 def is_blank(gray: np.ndarray) -> bool:
@@ -116,7 +116,7 @@ def _cuts(gutters: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
 
 def encode_png(gray_or_rgb: np.ndarray) -> bytes:
     """PNG bytes of a pixel array."""
-    ok, buf = cv2.imencode(".png", gray_or_rgb)
+    ok, buf = cv2.imencode(".png", gray_or_rgb, [cv2.IMWRITE_PNG_COMPRESSION, 3])
     if not ok:
         raise ValueError("PNG encoding failed")
     return buf.tobytes()
