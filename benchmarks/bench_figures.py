@@ -121,7 +121,8 @@ def score_document(found: list, truth: list[dict]) -> dict:
             right += 1
         else:
             errors.append(
-                f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} want {str(expected['caption'])[:60]!r}"
+                f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} "
+                f"want {str(expected['caption'])[:60]!r}"
             )
     for number, t in true_by_number.items():
         if number not in hit_numbers:
@@ -201,20 +202,23 @@ def main(argv: list[str] | None = None) -> int:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print()
     print(
-        f"documents {len(pdfs)}  pages {pages}  true figures {totals['true']}  predicted {totals['predicted']}"
+        f"documents {len(pdfs)}  pages {pages}  true figures {totals['true']}  "
+        f"predicted {totals['predicted']}"
     )
     print(f"figure recall          {totals['found'] / max(1, totals['true']):.3f}")
     print(f"pairing precision      {precision:.3f}")
     print(f"pairing recall         {recall:.3f}")
     print(f"pairing F1             {f1:.3f}")
     print(
-        f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  (whitespace/case-insensitive)"
+        f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  "
+        "(whitespace/case-insensitive)"
     )
     print(
         f"caption similarity     {sum(similarity) / max(1, len(similarity)):.3f}  (mean over found figures)"
     )
     print(
-        f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), {pages / best_wall:.1f} pages/s wall, dpi {args.dpi}"
+        f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), "
+        f"{pages / best_wall:.1f} pages/s wall, dpi {args.dpi}"
     )
     return 0
 

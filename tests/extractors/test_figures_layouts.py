@@ -124,7 +124,8 @@ def test_caption_split_across_blocks_is_read_whole(tmp_path: Path) -> None:
     _text(page, (72, 310, 528, 420), BODY, size=10)
     result = _run(doc, tmp_path)
     assert [f.caption for f in result.figures] == [
-        "Magnetic resonance image of the brain showing a ring enhancing lesion in the right frontal lobe (arrow)."
+        "Magnetic resonance image of the brain showing a ring enhancing lesion "
+        "in the right frontal lobe (arrow)."
     ]
 
 
@@ -177,7 +178,7 @@ def test_repeated_logos_blank_and_tiny_images_are_dropped(tmp_path: Path) -> Non
     logo = _png(120, 40, seed=11)
     blank = cv2.imencode(".png", np.full((100, 100, 3), 255, np.uint8))[1].tobytes()
     xref = 0
-    for number in range(3):
+    for _ in range(3):
         page = doc.new_page(width=600, height=800)
         if xref:
             page.insert_image(pymupdf.Rect(72, 20, 192, 60), xref=xref, keep_proportion=False)
