@@ -72,6 +72,7 @@ class ReasonCode(StrEnum):
     ROBOTS_DISALLOWED = "robots_disallowed"
     REDIRECT_LOOP = "redirect_loop"
     TIMEOUT = "timeout"
+    NOT_A_CASE_REPORT = "not_a_case_report"
     LICENCE_NOT_ALLOWED = "licence_not_allowed"
     UNSUPPORTED_MEDIA = "unsupported_media"
     CORRUPT_DOCUMENT = "corrupt_document"
