@@ -141,11 +141,8 @@ class PullReport:
                 "agreement": self.agreement}  # fmt: skip
 
 
-def project_agreement(
-    tasks: Sequence[dict[str, Any]], decisions: Sequence[Decision], adjudicator: str | None
-) -> dict[str, Any]:
-    """Agreement on verdicts over a project's tasks (the adjudicator's rulings left out), overall and per label."""
-    del tasks
+def project_agreement(decisions: Sequence[Decision], adjudicator: str | None) -> dict[str, Any]:
+    """Agreement on verdicts (the adjudicator's rulings left out), overall and per label."""
     ratings = {
         d.external_id: {v.reviewer: v.verdict for v in d.verdicts if v.reviewer != adjudicator}
         for d in decisions
@@ -175,7 +172,7 @@ def pull(spec: BenchmarkSpec, client: Any, now: dt.datetime | None = None) -> Pu
             for t in tasks
             if t.get("data", {}).get("external_id")
         ]
-        figures = project_agreement(tasks, decisions, policy.adjudicator)
+        figures = project_agreement(decisions, policy.adjudicator)
         state.save_decisions({d.external_id: d for d in decisions})
         state.save_agreement({kind: figures})
         report.tasks += len(decisions)

@@ -32,7 +32,7 @@ def slot_key(item: BenchmarkItem) -> str:
 
 
 def item_kind(item: BenchmarkItem, case_source_ids: Iterable[str] = ()) -> ItemKind:
-    """Which config shows the item: VQA when it has an image, case diagnosis when it came from a case report."""
+    """Which config shows the item: VQA with an image, case diagnosis when made from a case report."""
     if item.task is TaskType.VQA or item.images:
         return ItemKind.VQA
     from_case_source = item.source.source_id in set(case_source_ids)
