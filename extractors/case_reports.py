@@ -1,0 +1,158 @@
+"""The case-report extraction stage: JATS XML and journal HTML documents to CaseReport records.
+
+Documents of case-report sources (kinds case_reports_jats, case_reports_html, case_reports_europepmc)
+are its input; others are not counted. An article that is neither typed a case report nor has a
+case-presentation section is rejected with `not_a_case_report`; parse failures with their reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractors.case_text import (
+    ArticleParts,
+    case_presentation,
+    figure_mentions,
+    find_diagnosis,
+)
+from extractors.jats import parse_jats
+from extractors.journal_html import parse_journal_html
+from schemas import (
+    BenchmarkSpec,
+    CaseReport,
+    FigureRef,
+    ReasonCode,
+    RecordError,
+    Rejection,
+    SourceDocument,
+    Stage,
+    StageResult,
+    content_id,
+)
+
+CASE_KINDS = frozenset({"case_reports_jats", "case_reports_html", "case_reports_europepmc"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def looks_like_html(data: bytes, media_type: str | None = None, name: str = "") -> bool:
+    """HTML by media type, file name or first bytes (JATS opens with <?xml, <!DOCTYPE article, <article)."""
+    if media_type in HTML_TYPES or name.lower().endswith((".html", ".htm")):
+        return True
+    if media_type and "xml" in media_type:
+        return False
+    head = data[:2048].lstrip().lower()
+    return head.startswith(b"<!doctype html") or head.startswith(b"<html") or b"<html" in head[:512]
+
+
+def parse_article(data: bytes, media_type: str | None = None, name: str = "") -> ArticleParts:
+    """Article parts of JATS XML or a journal HTML page; RecordError when neither can be read."""
+    if looks_like_html(data, media_type, name):
+        return parse_journal_html(data)
+    return parse_jats(data)
+
+
+def is_case_report(parts: ArticleParts, case_text: str | None) -> bool:
+    """Typed a case report, or presents a case in a titled section."""
+    kind = (parts.article_type or "").lower()
+    return "case" in kind or case_text is not None
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def build_case_report(
+    parts: ArticleParts, document_id: str, source_id: str, uri: str, licence: str, language: str
+) -> CaseReport:
+    """A CaseReport from article parts (whether or not it is a case report: callers decide)."""
+    case_text = case_presentation(parts.sections) or case_presentation(parts.abstract_sections)
+    diagnosis, found_in = find_diagnosis(parts, case_text, use_title=is_case_report(parts, case_text))
+    return CaseReport(
+        record_id="case-" + content_id([document_id]),
+        document_id=document_id,
+        source_id=source_id,
+        uri=uri,
+        pmcid=parts.pmcid,
+        doi=parts.doi,
+        title=parts.title or "",
+        article_type=parts.article_type,
+        published=_date(parts.published),
+        licence=parts.licence or licence,
+        language=parts.language or language,
+        abstract=parts.abstract,
+        case_presentation=case_text,
+        diagnosis=diagnosis,
+        diagnosis_found_in=found_in,
+        figures=[
+            FigureRef(label=label, caption=caption, figure_id=fid) for label, caption, fid in parts.figures
+        ],
+        figure_mentions=figure_mentions(parts.paragraphs),
+    )
+
+
+def _reject(doc: SourceDocument, code: str, message: str) -> Rejection:
+    return Rejection(
+        record_id="case-" + content_id([doc.document_id]),
+        record_type="CaseReport",
+        stage=Stage.EXTRACT,
+        reason_code=str(code),
+        message=message,
+        source_uri=doc.uri,
+    )
+
+
+def extract_case_reports(
+    spec: BenchmarkSpec, documents: Sequence[SourceDocument], raw_store: Path
+) -> StageResult[CaseReport]:
+    """Case reports from every case-report document of the spec; the chain's case-report entry point."""
+    raw_store = Path(raw_store)
+    sources = {s.id: s for s in spec.sources if s.kind in CASE_KINDS}
+    records: list[CaseReport] = []
+    rejections: list[Rejection] = []
+    records_in = 0
+    for doc in sorted(documents, key=lambda d: (d.source_id, d.uri)):
+        source = sources.get(doc.source_id)
+        if source is None:
+            continue
+        if doc.media_type == "application/pdf" or doc.media_type.startswith("image/"):
+            continue  # PDFs and images of a case-report source are the figure extractor's input
+        records_in += 1
+        try:
+            data = (raw_store / doc.raw_path).read_bytes()
+            parts = parse_article(data, doc.media_type, doc.uri)
+            if not parts.title:
+                raise RecordError(ReasonCode.MISSING_FIELD, "article has no title")
+            report = build_case_report(
+                parts, doc.document_id, doc.source_id, doc.uri, doc.licence, source.language
+            )
+            if not is_case_report(parts, report.case_presentation):
+                raise RecordError(
+                    ReasonCode.NOT_A_CASE_REPORT,
+                    f"article type '{parts.article_type}' and no case-presentation section",
+                )
+            records.append(report)
+        except RecordError as error:
+            rejections.append(_reject(doc, error.reason_code, str(error)))
+        except OSError as error:
+            rejections.append(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
+    found = Counter(r.diagnosis_found_in.split(":")[0] for r in records if r.diagnosis_found_in)
+    return StageResult(
+        stage="extract_case_reports",
+        records=records,
+        rejections=rejections,
+        records_in=records_in,
+        metadata={
+            "with_case_presentation": sum(r.case_presentation is not None for r in records),
+            "with_diagnosis": sum(r.diagnosis is not None for r in records),
+            "diagnosis_found_in": dict(sorted(found.items())),
+            "figures": sum(len(r.figures) for r in records),
+        },
+    )
