@@ -2,44 +2,54 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from curation.clusters import CLUSTERS_SCHEMA, DuplicateCluster, clusters_table
+from curation.config import DedupConfig
+from curation.dedup import find_duplicates
+from curation.leakage import (
+    LEAKED_SPLIT,
+    POST_CUTOFF_SPLIT,
+    LeakHit,
+    answer_in_stem,
+    post_cutoff,
+    reference_leaks,
+    release_date,
+)
+from curation.references import load_references
+from curation.texts import ItemText
+from embeddings import TextEmbedder
 from schemas import (
     BenchmarkItem,
     BenchmarkSpec,
+    Flag,
+    ItemOrigin,
     ReasonCode,
     Rejection,
+    ReviewStatus,
+    SpecError,
     Stage,
     StageResult,
-    canonical_json,
 )
 
-CLUSTERS_SCHEMA = pa.schema(
-    [
-        pa.field("cluster_id", pa.string(), nullable=False),
-        pa.field("method", pa.string(), nullable=False),
-        pa.field("members", pa.list_(pa.string()), nullable=False),
-        pa.field("kept", pa.string(), nullable=False),
-        pa.field("similarity", pa.float64()),
-    ]
-)
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+__all__ = ["CLUSTERS_SCHEMA", "CurationResult", "DuplicateCluster", "curate_items", "representative_rank"]
 
-
-@dataclass(frozen=True)
-class DuplicateCluster:
-    """Items found to be the same; `kept` is the representative that goes on."""
-
-    cluster_id: str
-    method: str
-    members: list[str]
-    kept: str
-    similarity: float
+_REASONS = {
+    "exact": ReasonCode.EXACT_DUPLICATE,
+    "minhash": ReasonCode.NEAR_DUPLICATE,
+    "semantic": ReasonCode.SEMANTIC_DUPLICATE,
+}
+_ORIGIN_ORDER = {
+    ItemOrigin.SCRAPED: 0,
+    ItemOrigin.IMPORTED: 0,
+    ItemOrigin.TRANSLATED: 1,
+    ItemOrigin.SYNTHESIZED: 2,
+}
 
 
 @dataclass(frozen=True)
@@ -48,74 +58,216 @@ class CurationResult:
 
     result: StageResult[BenchmarkItem]
     clusters: list[DuplicateCluster] = field(default_factory=list)
+    leaks: list[LeakHit] = field(default_factory=list)
 
     def clusters_table(self) -> pa.Table:
         """The clusters as the release's `clusters.parquet`."""
-        rows = [
-            {
-                "cluster_id": c.cluster_id,
-                "method": c.method,
-                "members": c.members,
-                "kept": c.kept,
-                "similarity": c.similarity,
-            }
-            for c in sorted(self.clusters, key=lambda c: c.cluster_id)
-        ]
-        return pa.Table.from_pylist(rows, schema=CLUSTERS_SCHEMA)
+        return clusters_table(self.clusters)
 
 
-def exact_key(item: BenchmarkItem) -> str:
-    """Normalised stem + option texts (order ignored) + image hashes."""
+def representative_rank(items: Sequence[BenchmarkItem]) -> list[int]:
+    """Rank per item (0 = best representative): reviewed > scraped/imported > translated > synthesized,
+    then the newest source, then the smallest item id (so the choice is deterministic)."""
 
-    def norm(text: str) -> str:
-        return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    def key(index: int) -> tuple[int, int, int, str]:
+        item = items[index]
+        reviewed = 0 if item.review_status in (ReviewStatus.ACCEPTED, ReviewStatus.FIXED) else 1
+        released = release_date(item)
+        return (
+            reviewed,
+            _ORIGIN_ORDER.get(item.origin, 3),
+            -(released.toordinal() if released else 0),
+            item.item_id,
+        )
 
-    return canonical_json(
-        [
-            norm(item.question),
-            sorted(norm(o.text) for o in item.options),
-            sorted(i.sha256 for i in item.images),
-        ]
+    order = sorted(range(len(items)), key=key)
+    rank = [0] * len(items)
+    for position, index in enumerate(order):
+        rank[index] = position
+    return rank
+
+
+def _rejection(item: BenchmarkItem, code: str, message: str, cluster_id: str | None = None) -> Rejection:
+    return Rejection(
+        record_id=item.item_id,
+        record_type="BenchmarkItem",
+        stage=Stage.CURATE,
+        reason_code=code,
+        message=message,
+        source_uri=item.source.uri,
+        cluster_id=cluster_id,
+        payload=item.model_dump_json(),
     )
 
 
-def curate_items(spec: BenchmarkSpec, items: Sequence[BenchmarkItem]) -> CurationResult:
-    """Exact dedup on the normalised form; the first item by id is kept. Near/semantic dedup and
-    leakage checks are not built yet."""
-    groups: dict[str, list[BenchmarkItem]] = {}
-    for item in sorted(items, key=lambda i: i.item_id):
-        groups.setdefault(exact_key(item), []).append(item)
-    kept: list[BenchmarkItem] = []
+def default_embedder(spec: BenchmarkSpec, config: DedupConfig) -> TextEmbedder:
+    """The fast encoder for the configured model, behind the content-hash cache."""
+    from embeddings.cache import CachedEmbedder
+    from embeddings.fast import cache_root, fast_encoder
+
+    cache = spec.curation.options.get("embedding_cache")
+    folder = spec.resolve(cache) if cache else cache_root() / "embeddings"
+    backend = str(spec.curation.options.get("backend", "auto"))
+    return CachedEmbedder(fast_encoder(config.semantic_model, backend), folder)
+
+
+def _dedup(
+    spec: BenchmarkSpec, items: list[BenchmarkItem], config: DedupConfig, embedder: TextEmbedder | None
+) -> tuple[list[BenchmarkItem], list[Rejection], list[DuplicateCluster], dict[str, object]]:
+    first: dict[str, int] = {}
+    unique: list[BenchmarkItem] = []
     rejections: list[Rejection] = []
     clusters: list[DuplicateCluster] = []
-    for members in groups.values():
-        kept.append(members[0])
-        if len(members) == 1:
-            continue
-        cluster_id = f"exact-{members[0].item_id}"
-        clusters.append(
-            DuplicateCluster(cluster_id, "exact", [m.item_id for m in members], members[0].item_id, 1.0)
-        )
-        for dropped in members[1:]:
+    copies: Counter[str] = Counter()
+    for item in items:
+        if item.item_id in first:
+            copies[item.item_id] += 1
             rejections.append(
-                Rejection(
-                    record_id=dropped.item_id,
-                    record_type="BenchmarkItem",
-                    stage=Stage.CURATE,
-                    reason_code=ReasonCode.EXACT_DUPLICATE,
-                    message=f"exact duplicate of {members[0].item_id}",
-                    source_uri=dropped.source.uri,
-                    cluster_id=cluster_id,
-                    payload=dropped.model_dump_json(),
+                _rejection(
+                    item,
+                    ReasonCode.EXACT_DUPLICATE,
+                    f"identical copy of {item.item_id} (same content id)",
+                    f"exact-{item.item_id}",
                 )
             )
+        else:
+            first[item.item_id] = len(unique)
+            unique.append(item)
+    methods = list(spec.curation.methods)
+    if "semantic" in methods and embedder is None:
+        embedder = default_embedder(spec, config)
+    outcome = find_duplicates(
+        [ItemText.of_item(i) for i in unique],
+        methods,
+        config,
+        spec.curation.min_chars,
+        representative_rank(unique),
+        embedder,
+    )
+    removed = outcome.removed()
+    for item_id, count in sorted(copies.items()):
+        if not any(c.kept == item_id and c.method == "exact" for c in outcome.clusters):
+            clusters.append(
+                DuplicateCluster(f"exact-{item_id}", "exact", [item_id] * (count + 1), item_id, 1.0)
+            )
+    clusters.extend(outcome.clusters)
+    kept: list[BenchmarkItem] = []
+    for item in unique:
+        cluster = removed.get(item.item_id)
+        if cluster is not None:
+            score = cluster.member_similarity.get(item.item_id, cluster.similarity)
+            message = (
+                f"{cluster.method} duplicate of {cluster.kept} (similarity {score:.3f}; {cluster.settings})"
+            )
+            rejections.append(_rejection(item, _REASONS[cluster.method], message, cluster.cluster_id))
+            continue
+        reason = outcome.skipped.get(item.item_id)
+        if reason is not None:
+            flag = Flag(kind="not_deduplicated", method="min_chars", evidence=reason)
+            item = item.model_copy(update={"flags": [*item.flags, flag]})
+        kept.append(item)
+    metadata: dict[str, object] = {
+        "dedup_settings": str(config),
+        "dedup_counts": outcome.counts,
+        "not_compared": dict(sorted(Counter(outcome.skipped.values()).items())),
+        "kept_apart_by_guard": dict(sorted(outcome.guarded.items())),
+        "identical_copies": sum(copies.values()),
+    }
+    return kept, rejections, clusters, metadata
+
+
+def _cutoff(spec: BenchmarkSpec) -> dt.date | None:
+    if not spec.leakage.cutoff:
+        return None
+    try:
+        return dt.date.fromisoformat(spec.leakage.cutoff)
+    except ValueError:
+        raise SpecError("leakage.cutoff", f"'{spec.leakage.cutoff}' is not an ISO date") from None
+
+
+def _leakage(
+    spec: BenchmarkSpec, items: list[BenchmarkItem], config: DedupConfig, embedder: TextEmbedder | None
+) -> tuple[list[BenchmarkItem], list[Rejection], list[LeakHit], dict[str, object]]:
+    policy = spec.leakage.policy
+    hits: list[LeakHit] = []
+    if spec.leakage.references:
+        references = load_references(spec.resolve(p) for p in spec.leakage.references)
+        use_embeddings = bool(spec.leakage.options.get("semantic_leakage", True))
+        if use_embeddings and embedder is None:
+            embedder = default_embedder(spec, config)
+        hits = reference_leaks(
+            [ItemText.of_item(i) for i in items],
+            references,
+            spec.leakage.ngram,
+            config,
+            embedder if use_embeddings else None,
+        )
+    by_item: dict[str, list[LeakHit]] = {}
+    for hit in hits:
+        by_item.setdefault(hit.item_id, []).append(hit)
+    cutoff = _cutoff(spec)
+    out: list[BenchmarkItem] = []
+    rejections: list[Rejection] = []
+    counts: Counter[str] = Counter()
+    for item in items:
+        flags = list(item.flags)
+        leaked = by_item.get(item.item_id, [])
+        flags.extend(h.flag() for h in leaked)
+        for hit in leaked:
+            counts[f"leakage:{hit.method}"] += 1
+        answer_flag = answer_in_stem(item)
+        if answer_flag:
+            flags.append(answer_flag)
+            counts["answer_in_stem"] += 1
+        late = post_cutoff(item, cutoff) if cutoff else None
+        if late:
+            flags.append(late)
+            counts["post_cutoff"] += 1
+        update: dict[str, object] = {"flags": flags}
+        if leaked and policy == "drop":
+            best = max(leaked, key=lambda h: h.score)
+            message = f"leaked: {best.method} match {best.ref_id} (score {best.score:.3f})"
+            rejections.append(_rejection(item.model_copy(update=update), ReasonCode.LEAKED, message))
+            continue
+        if (leaked or late) and policy == "review":
+            update["review_status"] = ReviewStatus.PENDING
+        if policy == "split":
+            if leaked:
+                update["split"] = LEAKED_SPLIT
+            elif late:
+                update["split"] = POST_CUTOFF_SPLIT
+        out.append(item.model_copy(update=update))
+    metadata = {
+        "leakage_policy": policy,
+        "leakage_counts": dict(sorted(counts.items())),
+        "leaked_items": len(by_item),
+    }
+    return out, rejections, hits, metadata
+
+
+def curate_items(
+    spec: BenchmarkSpec, items: Sequence[BenchmarkItem], embedder: TextEmbedder | None = None
+) -> CurationResult:
+    """Dedup (the spec's methods, in the order exact -> minhash -> semantic), then leakage checks.
+
+    Each cluster keeps its best representative (see `representative_rank`); every removed item is a
+    Rejection naming its cluster, the kept item and the similarity. Placeholder and too-short stems
+    are never merged; they go on with a `not_deduplicated` flag saying why. Leakage findings are
+    flags; `spec.leakage.policy` drops them, moves them to a `leaked`/`post_cutoff` split, or sends
+    them to review. `embedder` defaults to the fast cached MiniLM encoder (loaded only when needed).
+    """
+    config = DedupConfig.from_options(spec.curation.options, spec.leakage.options)
+    items = list(items)
+    kept, rejections, clusters, dedup_meta = _dedup(spec, items, config, embedder)
+    checked, leak_rejections, hits, leak_meta = _leakage(spec, kept, config, embedder)
     return CurationResult(
         result=StageResult(
             stage=Stage.CURATE,
-            records=kept,
-            rejections=rejections,
+            records=sorted(checked, key=lambda i: i.item_id),
+            rejections=[*rejections, *leak_rejections],
             records_in=len(items),
-            metadata={"clusters": len(clusters)},
+            metadata={"clusters": len(clusters), **dedup_meta, **leak_meta},
         ),
-        clusters=clusters,
+        clusters=sorted(clusters, key=lambda c: c.cluster_id),
+        leaks=hits,
     )

@@ -1,5 +1,17 @@
 """Sentence embeddings shared by tagging, dedup, leakage and translation checks (offline MiniLM)."""
 
+from embeddings.cache import CachedEmbedder, EmbeddingCache
 from embeddings.encoder import DEFAULT_MODEL, SentenceEncoder, TextEmbedder, default_encoder
+from embeddings.fast import FastEncoder, fast_encoder, select_device
 
-__all__ = ["DEFAULT_MODEL", "SentenceEncoder", "TextEmbedder", "default_encoder"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "CachedEmbedder",
+    "EmbeddingCache",
+    "FastEncoder",
+    "SentenceEncoder",
+    "TextEmbedder",
+    "default_encoder",
+    "fast_encoder",
+    "select_device",
+]

@@ -1,0 +1,82 @@
+"""One config object for the dedup family; its string form names how a result was made."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from embeddings import DEFAULT_MODEL
+from schemas import SpecError
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Thresholds and shapes of exact, MinHash and semantic dedup and of the leakage checks.
+
+    Set from `spec.curation.options` (and `spec.leakage.options`); unknown keys are refused.
+    """
+
+    shingle: Literal["char", "word"] = "char"
+    """MinHash shingles: character n-grams (robust on short items) or word n-grams."""
+    shingle_size: int = 5
+    """Characters (or words) per shingle."""
+    num_perm: int = 128
+    """MinHash signature length; must equal bands * rows."""
+    bands: int = 32
+    """LSH bands; with `rows` they set the candidate threshold, about (1/bands) ** (1/rows)."""
+    rows: int = 4
+    """Signature rows per LSH band."""
+    minhash_threshold: float = 0.6
+    """Verified shingle Jaccard at or above which a candidate pair is a near duplicate."""
+    semantic_model: str = DEFAULT_MODEL
+    """sentence-transformers model name or path (a multilingual one catches translated copies)."""
+    semantic_threshold: float = 0.88
+    """Cosine similarity at or above which two items are semantic duplicates."""
+    knn: int = 10
+    """Neighbours looked up per item."""
+    exact_index_max: int = 50_000
+    """Up to this many vectors the kNN search is exact (flat); past it an IVF index is used."""
+    leak_semantic_threshold: float = 0.85
+    """Cosine similarity to a reference item at or above which an item is flagged as leaked."""
+    leak_ngram_overlap: float = 0.3
+    """Share of an item's n-grams found in one reference item at or above which it is flagged."""
+    seed: int = 1
+    """Seed of the MinHash permutations."""
+
+    def __post_init__(self) -> None:
+        if self.bands * self.rows != self.num_perm:
+            raise SpecError("curation.options", f"bands * rows ({self.bands}*{self.rows}) != num_perm")
+        if self.shingle not in ("char", "word"):
+            raise SpecError("curation.options.shingle", "must be 'char' or 'word'")
+
+    @classmethod
+    def from_options(cls, *option_sets: dict[str, Any]) -> DedupConfig:
+        """A config from spec option dicts; an unknown key is a SpecError naming it."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        merged: dict[str, Any] = {}
+        for options in option_sets:
+            for key, value in options.items():
+                if key in names:
+                    merged[key] = value
+                elif key not in PASS_THROUGH_OPTIONS:
+                    raise SpecError(f"curation.options.{key}", f"unknown option; known: {sorted(names)}")
+        return cls(**merged)
+
+    def describe(self, method: str) -> str:
+        """The settings of one method, as recorded on its clusters and flags."""
+        if method == "minhash":
+            return (
+                f"minhash-{self.shingle}{self.shingle_size}-p{self.num_perm}"
+                f"-b{self.bands}r{self.rows}-j{self.minhash_threshold:.2f}"
+            )
+        if method == "semantic":
+            return f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}-k{self.knn}"
+        return "exact-nfkc-casefold-nopunct-t2s-optionset"
+
+    def __str__(self) -> str:
+        return " ".join(self.describe(m) for m in ("exact", "minhash", "semantic"))
+
+
+PASS_THROUGH_OPTIONS = frozenset({"embedding_cache", "semantic_leakage", "backend"})
+"""Option keys read elsewhere (cache folder, encoder backend, whether leakage uses embeddings)."""
