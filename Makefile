@@ -15,13 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Label Studio lives in its own venv (it would downgrade openai and pyarrow here); the review
+# integration tests start it on 127.0.0.1.
+LABEL_STUDIO := .venv-labelstudio/bin/label-studio
+$(LABEL_STUDIO): | $(STAMP)
+	$(BIN)/python -m annotation.server install
+
+install: $(STAMP) $(LABEL_STUDIO)
 
 demo: $(STAMP)
 	$(BIN)/medforge demo
 
 # pytest exit code 5 means no tests were collected: that is a failure here, never a pass.
-test: $(STAMP)
+test: $(STAMP) $(LABEL_STUDIO)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
