@@ -63,7 +63,15 @@ class TransformersBackend:
 
         prompt = render_prompt(self._tokenizer, messages)
         encoded = self._tokenizer(prompt, return_tensors="pt")
-        input_ids = encoded["input_ids"][:, -self.max_input_tokens :].to(self.device)
+        positions = getattr(self._model.config, "max_position_embeddings", None) or getattr(
+            self._model.config, "n_positions", None
+        )
+        limit = (
+            self.max_input_tokens if positions is None else min(self.max_input_tokens, positions - max_tokens)
+        )
+        if limit < 1:
+            raise LLMError(f"local model '{self.model}' has no room for {max_tokens} new tokens")
+        input_ids = encoded["input_ids"][:, -limit:].to(self.device)
         attention = torch.ones_like(input_ids)
         pad_id = self._tokenizer.pad_token_id
         if pad_id is None:
