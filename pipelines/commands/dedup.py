@@ -1,0 +1,90 @@
+"""`medforge dedup ITEMS.jsonl --method exact|minhash|semantic --out DIR`: duplicate clusters of a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from curation.config import DedupConfig
+from curation.curate import representative_rank
+from curation.dedup import METHOD_ORDER, find_duplicates
+from curation.references import load_item_texts
+from schemas import MedforgeError
+
+console = Console()
+
+
+def parse_options(pairs: list[str]) -> dict[str, object]:
+    """`key=value` pairs as config options; numbers parsed as numbers."""
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise MedforgeError(f"--option expects key=value, got '{pair}'")
+        try:
+            options[key.strip()] = json.loads(raw)
+        except ValueError:
+            options[key.strip()] = raw
+    return options
+
+
+def dedup(
+    items: Annotated[Path, typer.Argument(help="items .jsonl: rows with id and text, or BenchmarkItem rows")],
+    out: Annotated[Path, typer.Option("--out", help="folder for clusters.jsonl")],
+    method: Annotated[
+        list[str], typer.Option("--method", help="exact, minhash or semantic (repeat for several)")
+    ] = ["exact"],  # noqa: B006 - typer reads the default
+    min_chars: Annotated[int, typer.Option("--min-chars", help="shorter stems are not compared")] = 12,
+    option: Annotated[
+        list[str], typer.Option("--option", help="config key=value, e.g. semantic_threshold=0.9")
+    ] = [],  # noqa: B006
+) -> None:
+    """Find duplicate clusters; writes DIR/clusters.jsonl {cluster_id, method, members, similarity}."""
+    unknown = sorted(set(method) - set(METHOD_ORDER))
+    if unknown:
+        raise MedforgeError(f"unknown --method {', '.join(unknown)}; choose from {', '.join(METHOD_ORDER)}")
+    config = DedupConfig.from_options(parse_options(option))
+    texts, records = load_item_texts(items)
+    embedder = None
+    if "semantic" in method:
+        from embeddings.cache import CachedEmbedder
+        from embeddings.fast import cache_root, fast_encoder
+
+        embedder = CachedEmbedder(fast_encoder(config.semantic_model), cache_root() / "embeddings")
+    rank = representative_rank(records) if records is not None else None
+    outcome = find_duplicates(texts, method, config, min_chars, rank, embedder)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "clusters.jsonl"
+    with target.open("w", encoding="utf-8") as handle:
+        for cluster in sorted(outcome.clusters, key=lambda c: c.cluster_id):
+            row = {k: v for k, v in cluster.as_row().items() if k != "kept"}
+            row["kept"] = cluster.kept
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    removed = sum(len(c.removed) for c in outcome.clusters)
+    console.print(
+        f"items {len(texts)}  clusters {len(outcome.clusters)}  removed {removed}  "
+        f"kept {len(texts) - removed}"
+    )
+    for name, counts in outcome.counts.items():
+        console.print(
+            f"  {name}: compared {counts['compared']}, clusters {counts['clusters']}, "
+            f"removed {counts['removed']}"
+        )
+    if outcome.skipped:
+        reasons: dict[str, int] = {}
+        for reason in outcome.skipped.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
+        console.print("  not compared: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    if outcome.guarded:
+        console.print("  kept apart: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.guarded.items())))
+    console.print(f"  settings: {config}")
+    console.print(f"wrote {target}")
+
+
+def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Add `medforge dedup`."""
+    app.command("dedup")(dedup)
