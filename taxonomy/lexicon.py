@@ -1,0 +1,310 @@
+"""The lexicon tagger: whole-word matches of names, abbreviations and cues, negation-aware.
+
+Words are matched on folded text (no case, no accents), longest name first, so 'alcoholic liver
+disease' wins over 'liver disease'; abbreviations are matched with their case ('US' is not 'us');
+Chinese names are matched as substrings. A diagnosis under a negation ('nega febre', 'no evidence
+of pneumonia', '否认高血压') is not tagged; a negated specialty cue counts for less. The patient's
+age, when the text states it, is a specialty cue too (a 4-year-old points to paediatrics).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from schemas import Vocabulary
+from taxonomy.base import TagHit, TextToTag, noisy_or
+from taxonomy.text import PreparedText, fold, has_cjk, words
+from taxonomy.vocabularies import ANY_LANGUAGE, VocabularyTable, load_vocabulary
+
+TAGGER_NAME = "lexicon"
+WEIGHTS = {"synonym": 0.9, "abbreviation": 0.85, "strong_cue": 0.7, "cue": 0.4}
+NEGATED_CUE_FACTOR = 0.4
+MIN_WORD_CHARS = 3
+
+# A diagnosis chapter also says something about the specialty (weight = this x the diagnosis's).
+CHAPTER_SPECIALTY = {
+    "I": "infectious_disease",
+    "II": "oncology",
+    "III": "hematology",
+    "IV": "endocrinology",
+    "V": "psychiatry",
+    "VI": "neurology",
+    "VII": "ophthalmology",
+    "VIII": "otorhinolaryngology",
+    "IX": "cardiology",
+    "X": "pulmonology",
+    "XI": "gastroenterology",
+    "XII": "dermatology",
+    "XIII": "rheumatology",
+    "XIV": "nephrology",
+    "XV": "obstetrics",
+    "XVI": "neonatology",
+    "XVII": "pediatrics",
+    "XIX": "trauma_surgery",
+}
+CHAPTER_SPECIALTY_FACTOR = 0.5
+
+_NEGATION_WORDS = {
+    "en": {"no", "not", "without", "denies", "denied", "deny", "negative", "absent", "never"},
+    "pt": {"sem", "nega", "negou", "negam", "negando", "nao", "ausencia", "ausente", "nenhum", "nenhuma"},
+    "es": {"sin", "niega", "nego", "no", "ausencia", "ausente", "ningun", "ninguna"},
+    "fr": {"sans", "nie", "pas", "absence", "aucun", "aucune"},
+    "pl": {"bez", "nie", "zaprzecza", "brak"},
+}
+_NEGATION_AFTER = ("ruled out", "excluded", "descartad", "afastad", "excluid", "exclu", "wykluczon")
+_CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
+_NEGATION_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class _Entry:
+    code: str
+    kind: str
+    language: str
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.kind]
+
+
+def _base(language: str) -> str:
+    return language.split("-")[0].lower() if language != ANY_LANGUAGE else ANY_LANGUAGE
+
+
+class Lexicon:
+    """The compiled names of one vocabulary: word n-grams, cased abbreviations, CJK substrings."""
+
+    def __init__(self, table: VocabularyTable) -> None:
+        self.table = table
+        self.words: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+        self.cased: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+        cjk: dict[str, list[_Entry]] = defaultdict(list)
+        for term in table:
+            sources = (
+                ("synonym", term.names),
+                ("abbreviation", term.abbreviations),
+                ("strong_cue", term.strong_cues),
+                ("cue", term.cues),
+            )
+            for kind, mapping in sources:
+                for language, names in mapping.items():
+                    entry = _Entry(term.code, kind, _base(language))
+                    for name in names:
+                        if has_cjk(name):
+                            cjk[fold(name)].append(entry)
+                        elif kind == "abbreviation":
+                            key = words(name)
+                            if key:
+                                self.cased[key].append(entry)
+                        else:
+                            key = words(fold(name))
+                            if key and (len(key) > 1 or len(key[0]) >= MIN_WORD_CHARS):
+                                self.words[key].append(entry)
+        for index in (self.words, self.cased, cjk):
+            for key, entries in index.items():
+                index[key] = self._most_specific(entries)
+        self.first_words = {k[0] for k in self.words}
+        self.first_cased = {k[0] for k in self.cased}
+        self.max_words = max((len(k) for k in self.words), default=0)
+        self.max_cased = max((len(k) for k in self.cased), default=0)
+        self.cjk = dict(cjk)
+        alternatives = sorted(self.cjk, key=lambda n: (-len(n), n))
+        self.cjk_pattern = re.compile("|".join(re.escape(a) for a in alternatives)) if alternatives else None
+
+    def _most_specific(self, entries: list[_Entry]) -> list[_Entry]:
+        """Drops an entry whose code is an ancestor of another entry's code for the same name."""
+        codes = {e.code for e in entries}
+        if len(codes) < 2:
+            return list(dict.fromkeys(entries))
+        keep = {c for c in codes if not any(o != c and self.table.is_under(o, c) for o in codes)}
+        return list(dict.fromkeys(e for e in entries if e.code in keep))
+
+    def find(self, prepared: PreparedText, language: str | None) -> list[tuple[_Entry, int, int]]:
+        """(entry, start, end) of every name in the text, longest match first, left to right."""
+        allowed = None if language is None else {ANY_LANGUAGE, "en", _base(language)}
+
+        def usable(entries: Iterable[_Entry]) -> list[_Entry]:
+            return [e for e in entries if allowed is None or e.language in allowed]
+
+        found: list[tuple[_Entry, int, int]] = []
+        tokens = prepared.folded_tokens
+        for index, first, longest, keys in (
+            (self.words, self.first_words, self.max_words, [t.text for t in tokens]),
+            (self.cased, self.first_cased, self.max_cased, list(prepared.cased_tokens)),
+        ):
+            i = 0
+            while i < len(keys):
+                if keys[i] not in first:
+                    i += 1
+                    continue
+                step = 1
+                for length in range(min(longest, len(keys) - i), 0, -1):
+                    entries = index.get(tuple(keys[i : i + length]))
+                    if entries and (matched := usable(entries)):
+                        found.extend((e, tokens[i].start, tokens[i + length - 1].end) for e in matched)
+                        step = length
+                        break
+                i += step
+        if self.cjk_pattern is not None and has_cjk(prepared.folded):
+            for match in self.cjk_pattern.finditer(prepared.folded):
+                for entry in usable(self.cjk[match.group()]):
+                    found.append((entry, match.start(), match.end()))
+        return found
+
+
+def _negation_words(language: str | None) -> set[str]:
+    if language is None:  # 'no' is a Portuguese preposition ('no abdome'): only with a known language
+        return set().union(*_NEGATION_WORDS.values()) - {"no"}
+    return _NEGATION_WORDS.get(_base(language), _NEGATION_WORDS["en"])
+
+
+def is_negated(prepared: PreparedText, start: int, end: int, language: str | None) -> bool:
+    """Whether a match sits under a negation in its sentence ('sem febre', 'pneumonia was ruled out')."""
+    sentence_start = prepared.sentence_start(start)
+    before = prepared.folded[sentence_start:start]
+    if has_cjk(prepared.folded[start:end]):
+        return bool(_CJK_NEGATION.search(before))
+    window = words(before)[-_NEGATION_WINDOW:]
+    triggers = _negation_words(language)
+    if any(w in triggers for w in window):
+        return True
+    if "no evidence of" in " ".join(window[-3:]) or " ".join(window[-2:]) in ("free of", "negative for"):
+        return True
+    after = prepared.folded[end : prepared.sentence_end(end)]
+    return any(a in " ".join(words(after)[:4]) for a in _NEGATION_AFTER)
+
+
+_AGE_YEARS = [
+    re.compile(r"\b(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b"),
+    re.compile(r"\baged\s+(\d{1,3})\b"),
+    re.compile(r"\b(?:com|de|tem|possui)\s+(\d{1,3})\s+anos?\b"),
+    re.compile(r"\b(\d{1,3})\s+anos?\s+de\s+(?:idade|edad)\b"),
+    re.compile(r"\b(?:de|age de|agee de)\s+(\d{1,3})\s+ans\b"),
+    re.compile(r"\b(\d{1,3})[\s-]*(?:letni|letnia|letnie|latek|latka)\b"),
+    re.compile(r"\bw wieku\s+(\d{1,3})\s+lat\b"),
+    re.compile(r"(\d{1,3})\s*(?:岁|歲|周岁|週歲)"),
+]
+_AGE_MONTHS = [
+    re.compile(
+        r"\b(\d{1,2})[\s-]*(?:meses|mes|months?|mois|miesiecy|miesiace)[\s-]*"
+        r"(?:de idade|de vida|old|of age|d'age)\b"
+    ),
+    re.compile(
+        r"\b(?:lactente|bebe|crianca|menino|menina|infant|lactante|nourrisson)\s+(?:de|com|of|aged)\s+"
+        r"(\d{1,2})\s+(?:meses|mes|months?|mois)\b"
+    ),
+    re.compile(r"(\d{1,2})\s*(?:个月|個月)"),
+]
+_AGE_DAYS = [
+    re.compile(
+        r"\b(\d{1,3})[\s-]*(?:dias|dia|days?|jours|dni)[\s-]*"
+        r"(?:de vida|old|of life|de nascido|de nacido|de vie)\b"
+    ),
+    re.compile(r"\b(\d{1,2})[\s-]*(?:horas|hours?|heures)[\s-]*(?:de vida|old|of life|de vie)\b"),
+    re.compile(r"(?:出生|生后)\s*(\d{1,2})\s*(?:天|日)"),
+]
+
+
+def patient_age_years(folded: str) -> float | None:
+    """The first age the text states, in years ('menino de 4 anos' -> 4, '3 dias de vida' -> 0.008)."""
+    found: list[tuple[int, float]] = []
+    for patterns, scale in ((_AGE_YEARS, 1.0), (_AGE_MONTHS, 1 / 12), (_AGE_DAYS, 1 / 365)):
+        for pattern in patterns:
+            match = pattern.search(folded)
+            if match:
+                found.append((match.start(), int(match.group(1)) * scale))
+    return min(found)[1] if found else None
+
+
+def age_specialty_cues(age: float | None) -> list[tuple[str, float, str]]:
+    """(specialty code, weight, evidence) that the patient's age suggests."""
+    if age is None:
+        return []
+    if age < 28 / 365:
+        return [("neonatology", 0.85, f"age {age * 365:.0f} days")]
+    if age < 1:
+        return [("pediatrics", 0.85, f"age {age * 12:.0f} months")]
+    if age < 13:
+        return [("pediatrics", 0.8, f"age {age:.0f} years")]
+    if age < 18:
+        return [("pediatrics", 0.45, f"age {age:.0f} years")]
+    if age >= 75:
+        return [("geriatrics", 0.45, f"age {age:.0f} years")]
+    return []
+
+
+@cache
+def lexicon_for(vocabulary: Vocabulary) -> Lexicon:
+    """The compiled lexicon of a vocabulary (built once per process)."""
+    return Lexicon(load_vocabulary(vocabulary))
+
+
+class LexiconTagger:
+    """Names, abbreviations and cues of every vocabulary, matched as whole words."""
+
+    name = TAGGER_NAME
+
+    def __init__(self, vocabularies: Sequence[Vocabulary] | None = None) -> None:
+        self.vocabularies = list(vocabularies or Vocabulary)
+
+    def tag(self, texts: Sequence[TextToTag]) -> list[list[TagHit]]:
+        """Hits per text; confidence of a code = noisy-or over its distinct matched names."""
+        return [self.tag_one(t) for t in texts]
+
+    def tag_one(self, text: TextToTag) -> list[TagHit]:
+        """Hits of one text."""
+        if not text.text or not text.text.strip():
+            return []
+        prepared = PreparedText.of(text.text)
+        hits: list[TagHit] = []
+        diagnoses: list[TagHit] = []
+        for vocabulary in self.vocabularies:
+            evidence: dict[str, dict[str, float]] = defaultdict(dict)
+            for entry, start, end in lexicon_for(vocabulary).find(prepared, text.language):
+                weight = entry.weight
+                if vocabulary is Vocabulary.ICD10 or entry.kind in ("cue", "strong_cue"):
+                    if is_negated(prepared, start, end, text.language):
+                        if vocabulary is Vocabulary.ICD10:
+                            continue
+                        weight *= NEGATED_CUE_FACTOR
+                surface = text.text[start:end]
+                key = fold(surface)
+                evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
+            if vocabulary is Vocabulary.SPECIALTY:
+                for code, weight, note in age_specialty_cues(patient_age_years(prepared.folded)):
+                    evidence[code][note] = weight
+            found = [
+                TagHit(
+                    vocabulary, code, round(noisy_or(list(ev.values())), 4), self.name, "; ".join(sorted(ev))
+                )
+                for code, ev in evidence.items()
+            ]
+            hits.extend(found)
+            if vocabulary is Vocabulary.ICD10:
+                diagnoses = found
+        if Vocabulary.SPECIALTY in self.vocabularies and diagnoses:
+            hits = _merge_specialty_from_diagnoses(hits, diagnoses)
+        return hits
+
+
+def _merge_specialty_from_diagnoses(hits: list[TagHit], diagnoses: list[TagHit]) -> list[TagHit]:
+    icd = load_vocabulary(Vocabulary.ICD10)
+    extra: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for hit in diagnoses:
+        chapter = icd.top_level(hit.code).code
+        if chapter in CHAPTER_SPECIALTY:
+            extra[CHAPTER_SPECIALTY[chapter]].append((hit.confidence * CHAPTER_SPECIALTY_FACTOR, hit.code))
+    if not extra:
+        return hits
+    out = [h for h in hits if not (h.vocabulary is Vocabulary.SPECIALTY and h.code in extra)]
+    existing = {h.code: h for h in hits if h.vocabulary is Vocabulary.SPECIALTY}
+    for code, parts in extra.items():
+        base = existing.get(code)
+        confidences = [c for c, _ in parts] + ([base.confidence] if base else [])
+        note = "; ".join(filter(None, [base.evidence if base else "", *(f"icd10 {c}" for _, c in parts)]))
+        out.append(TagHit(Vocabulary.SPECIALTY, code, round(noisy_or(confidences), 4), TAGGER_NAME, note))
+    return out
