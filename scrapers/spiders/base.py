@@ -35,7 +35,7 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     error = failure.value
     if isinstance(error, HttpError):
         return ReasonCode.HTTP_ERROR.value, f"HTTP {error.response.status}"
-    if isinstance(error, TimeoutError | TCPTimedOutError):
+    if isinstance(error, TimeoutError | TCPTimedOutError) or "Timeout" in type(error).__name__:
         return ReasonCode.TIMEOUT.value, f"timed out: {error}"
     if isinstance(error, IgnoreRequest):
         text = str(error)
