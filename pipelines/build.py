@@ -17,6 +17,7 @@ from pipelines.resources import DEFAULT_HOME, BuildSettings
 from schemas import ContractViolation, MedforgeError, load_spec
 from schemas.spec import validate_version
 
+CONTRACT_CHECK = "release_candidate_meets_contract"
 ProgressCallback = Callable[[str, str], None]
 
 
@@ -110,9 +111,21 @@ def run_build(
         instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=run_config
     )
     for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
+        if evaluation.passed:
+            continue
+        if evaluation.check_name == CONTRACT_CHECK:
             failures = evaluation.metadata.get("failures")
             raise ContractViolation(list(failures.value) if failures else [])
+        details = ", ".join(
+            f"{key}={value.value}"
+            for key, value in sorted(evaluation.metadata.items())
+            if isinstance(value.value, int | float | str)
+        )
+        raise MedforgeError(
+            f"blocking check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed"
+            + (f" ({details})" if details else "")
+            + "; no release was written"
+        )
     if not result.success:
         raise _user_error(result) or MedforgeError("build failed; see the Dagster run log")
     materializations = result.asset_materializations_for_node("benchmark_release")
