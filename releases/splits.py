@@ -10,8 +10,10 @@ UNASSIGNED = "unassigned"
 
 
 def split_group_key(item: BenchmarkItem) -> str:
-    """Items that must share a split share this key: translations share their parallel group."""
-    return item.parallel_group or item.source_key
+    """Items that must share a split share this key: translations share their parallel group, and
+    items made from one record (`<record>#<variant>` source keys, e.g. the VQA questions of one
+    figure) share that record."""
+    return item.parallel_group or item.source_key.split("#", 1)[0]
 
 
 def bucket(key: str, seed: int) -> float:
