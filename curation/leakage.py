@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,7 +70,10 @@ class NgramIndex:
             owners = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(parts)] or [[]])
             hashes = np.concatenate(parts or [np.zeros(0, dtype=np.uint64)])
             order = np.lexsort((owners, hashes))
-            self._tables[length] = (hashes[order], owners[order].astype(np.int64))
+            hashes, owners = hashes[order], owners[order].astype(np.int64)
+            keep = np.ones(len(hashes), dtype=bool)
+            keep[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
+            self._tables[length] = (hashes[keep], owners[keep])
         return self._tables[length]
 
     def best_match(self, normalized: str) -> tuple[int, float] | None:
@@ -84,13 +86,16 @@ class NgramIndex:
         hashes, owners = self._table(length)
         if not len(hashes):
             return None
-        pos = np.searchsorted(hashes, grams)
-        pos = np.minimum(pos, len(hashes) - 1)
-        found = hashes[pos] == grams
+        lo = np.searchsorted(hashes, grams, "left")
+        hi = np.searchsorted(hashes, grams, "right")
+        found = hi > lo
         if not found.any():
             return None
-        ref, hits = Counter(owners[pos[found]].tolist()).most_common(1)[0]
-        return ref, hits / len(grams)
+        # an n-gram shared by several references counts for each of them
+        owners_hit = np.concatenate([owners[a:b] for a, b in zip(lo[found], hi[found], strict=True)])
+        counts = np.bincount(owners_hit)
+        ref = int(np.argmax(counts))
+        return ref, float(counts[ref]) / len(grams)
 
 
 def _evidence(ref: ReferenceItem) -> str:
