@@ -100,7 +100,10 @@ class TranslationSpec(SpecModel):
 class TaxonomySpec(SpecModel):
     """Taggers to run and the confidence below which a tag is not kept."""
 
-    taggers: list[str] = Field(default_factory=lambda: ["source_labels"])
+    taggers: list[str] = Field(
+        default_factory=lambda: ["lexicon"],
+        description="lexicon, embedding, llm, source_labels (tags an item already has are always kept)",
+    )
     min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     options: dict[str, Any] = Field(default_factory=dict)
 

@@ -1,0 +1,79 @@
+"""`medforge select RELEASE --where "icd10:K70-K87 and modality:CT"`: the subset of a release."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import typer
+from rich.console import Console
+
+from pipelines.resources import DEFAULT_HOME
+from releases import resolve_release
+from releases.layout import REJECTED
+from schemas import BenchmarkItem, MedforgeError
+from schemas.arrow import RECORD_TYPE_KEY
+from taxonomy.selection import select_items
+
+console = Console()
+
+
+def release_items_table(ref: str, store: Path) -> pa.Table:
+    """Every split of a release (folder or benchmark@version) as one table with a `split` column."""
+    path = Path(ref)
+    if not (path.is_dir() and any(path.glob("*.parquet"))):
+        path = resolve_release(ref, store)
+    tables = []
+    for split_file in sorted(path.glob("*.parquet")):
+        if split_file.name == REJECTED:
+            continue
+        table = pq.read_table(split_file)
+        record_type = (table.schema.metadata or {}).get(RECORD_TYPE_KEY)
+        if record_type is not None and record_type.decode() != BenchmarkItem.__name__:
+            continue
+        tables.append(table)
+    if not tables:
+        raise MedforgeError(f"no item Parquet files in {path}")
+    return pa.concat_tables(tables, promote_options="default")
+
+
+def write_selection(table: pa.Table, out: Path) -> None:
+    """The selection as Parquet (.parquet) or JSON lines (anything else)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        pq.write_table(table, out)
+        return
+    with out.open("w", encoding="utf-8") as handle:
+        for row in table.to_pylist():
+            handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+
+def select(
+    release: Annotated[str, typer.Argument(help="release folder or benchmark@version")],
+    where: Annotated[str, typer.Option("--where", help='query, e.g. "icd10:K70-K87 and modality:CT"')],
+    out: Annotated[Path | None, typer.Option("--out", help="write the subset (.parquet or .jsonl)")] = None,
+    store: Annotated[
+        Path, typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
+    ] = DEFAULT_HOME / "releases",
+    limit: Annotated[int, typer.Option("--limit", help="items to list when not writing")] = 20,
+) -> None:
+    """Select items of a release by taxonomy tags (and/or/not, ICD-10 ranges, hierarchy roll-up)."""
+    table = release_items_table(release, store)
+    selected = select_items(table, where)
+    console.print(f"{selected.num_rows} of {table.num_rows} items match: {where}")
+    if out is not None:
+        write_selection(selected, out)
+        console.print(f"written to {out}")
+        return
+    for row in selected.slice(0, limit).to_pylist():
+        codes = ", ".join(f"{t['vocabulary']}:{t['code']}" for t in (row.get("tags") or [])[:6])
+        question = " ".join(str(row.get("question", "")).split())[:80]
+        console.print(f"  {row['item_id']} [{row.get('split', '')}] {question}  ({codes})", highlight=False)
+
+
+def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Adds `medforge select`."""
+    app.command("select")(select)
