@@ -11,8 +11,8 @@ import datetime as dt
 from lxml import etree
 
 from extractors.case_text import ArticleParts, Section, clean
-from extractors.licence_text import normalise_licence
 from schemas import ReasonCode, RecordError
+from schemas.licences import normalise_licence
 
 _SKIP_IN_TEXT = {
     "fig",

@@ -12,8 +12,8 @@ import lxml.html
 from lxml import etree
 
 from extractors.case_text import ArticleParts, Section, clean
-from extractors.licence_text import normalise_licence
 from schemas import ReasonCode, RecordError
+from schemas.licences import normalise_licence
 
 _HEADINGS = {"h2": 1, "h3": 1, "h4": 2, "h5": 3}
 _FIG_DIV = "div[contains(concat(' ', normalize-space(@class), ' '), ' fig ')]"

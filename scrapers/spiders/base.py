@@ -21,8 +21,8 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from schemas import ReasonCode
+from schemas.licences import normalise_licence
 from scrapers.items import FetchedPage, FetchFailure
-from scrapers.licences import normalise_licence
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from schemas import BenchmarkSpec
+from schemas.licences import normalise_licence
 from scrapers.ingest import ingest_sources
-from scrapers.licences import normalise_licence
 from scrapers.store import raw_relpath, store_bytes
 
 
