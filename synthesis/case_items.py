@@ -111,6 +111,19 @@ class IcdNeighbours:
     def __post_init__(self) -> None:
         self._titles = [t.title for t in self.index.terms]
         self._matrix = self._load_or_encode()
+        self._queries: dict[str, np.ndarray] = {}
+
+    def prime(self, diagnoses: Sequence[str]) -> None:
+        """Embed all diagnoses of a run in one batch (one call per diagnosis is many times slower)."""
+        wanted = sorted({d for d in diagnoses if d and d not in self._queries})
+        if wanted:
+            vectors = np.asarray(self.embedder.encode(wanted), dtype=np.float32)
+            self._queries.update(zip(wanted, vectors, strict=True))
+
+    def _query(self, diagnosis: str) -> np.ndarray:
+        if diagnosis not in self._queries:
+            self.prime([diagnosis])
+        return self._queries[diagnosis]
 
     def _load_or_encode(self) -> np.ndarray:
         name = getattr(self.embedder, "name", type(self.embedder).__name__)
@@ -126,8 +139,7 @@ class IcdNeighbours:
 
     def distractors(self, diagnosis: str, count: int, exclude: Sequence[str]) -> list[str]:
         """The `count` nearest titles that are not the diagnosis itself (nor near-copies of it)."""
-        query = np.asarray(self.embedder.encode([diagnosis]), dtype=np.float32)[0]
-        scores = self._matrix @ query
+        scores = self._matrix @ self._query(diagnosis)
         chosen: list[int] = []
         diagnosis_form = match_form(diagnosis)
         for position in np.argsort(-scores, kind="stable"):
@@ -153,13 +165,18 @@ class GeneratedDistractors(BaseModel):
     distractors: list[str] = Field(min_length=1, max_length=12)
 
 
+def clean_diagnosis(diagnosis: str) -> str:
+    """The diagnosis as items state it: single spaces, no trailing full stop."""
+    return " ".join(diagnosis.split()).strip(" .")
+
+
 def prepared_case(report: CaseReport, icd: TermIndex | None) -> tuple[str, str, list[str]]:
     """(redacted case, diagnosis, give-away terms), or RecordError with the reason there is none."""
     if not report.case_presentation or not report.case_presentation.strip():
         raise RecordError(ReasonCode.MISSING_FIELD, "case report has no case presentation")
     if not report.diagnosis or not report.diagnosis.strip():
         raise RecordError(ReasonCode.MISSING_FIELD, "case report has no diagnosis")
-    diagnosis = " ".join(report.diagnosis.split()).strip(" .")
+    diagnosis = clean_diagnosis(report.diagnosis)
     giveaways = giveaway_terms(diagnosis, report.case_presentation, icd)
     case = redact_case(report.case_presentation, giveaways)
     if len(case) < MIN_CASE_CHARS or len(split_sentences(case)) < MIN_CASE_SENTENCES:

@@ -202,6 +202,7 @@ def synthesize_items(
             embedder_name = getattr(embedder, "name", type(embedder).__name__)
             cache_dir = spec.resolve(settings.cache_dir) if settings.cache_dir else None
             neighbours = case_items.IcdNeighbours(indexes[Vocabulary.ICD10], embedder, cache_dir)
+            neighbours.prime([case_items.clean_diagnosis(r.diagnosis) for r in case_reports if r.diagnosis])
         outcomes_cases = _map(
             lambda r: case_items.case_candidates(
                 r,
