@@ -1,0 +1,89 @@
+"""The lexicon tagger on real-looking texts in several languages: names, abbreviations, negation, age."""
+
+from __future__ import annotations
+
+from schemas import Vocabulary
+from taxonomy.base import TextToTag
+from taxonomy.lexicon import LexiconTagger, is_negated, patient_age_years
+from taxonomy.tagging import NO_TERMS, NO_TEXT, tag_text
+from taxonomy.text import PreparedText, fold
+
+
+def codes(text: str, language: str | None = None, vocabulary: Vocabulary | None = None) -> set[str]:
+    result = tag_text(text, language)
+    return {t.code for t in result.tags if vocabulary is None or t.vocabulary == vocabulary}
+
+
+def test_english_case_gets_diagnosis_modality_anatomy_with_rollup():
+    text = "A 45-year-old man with alcoholic liver disease underwent CT of the abdomen."
+    assert {"K70.9", "K70", "K70-K77", "XI"} <= codes(text, "en", Vocabulary.ICD10)
+    assert {"CT", "radiology"} <= codes(text, "en", Vocabulary.MODALITY)
+    assert {"liver", "digestive", "abdomen"} <= codes(text, "en", Vocabulary.ANATOMY)
+
+
+def test_longest_name_wins_over_its_parts():
+    found = codes("Findings consistent with alcoholic liver disease.", "en", Vocabulary.ICD10)
+    assert "K70.9" in found and "K76.9" not in found
+
+
+def test_portuguese_exam_question_gets_obstetrics():
+    text = (
+        "Gestante de 32 semanas, primigesta, com pressão arterial de 160x110 mmHg e proteinúria: "
+        "pré-eclâmpsia."
+    )
+    result = tag_text(text, "pt-BR")
+    top = [t for t in result.tags if t.vocabulary == Vocabulary.SPECIALTY][0]
+    assert top.code in ("obstetrics", "obstetrics_gynecology")
+    assert "O14" in {t.code for t in result.tags}
+
+
+def test_chinese_simplified_and_traditional_both_match():
+    assert "J18" in codes("患儿胸片提示肺炎", "zh-Hans", Vocabulary.ICD10)
+    assert "pediatrics" in codes("兒科門診：患兒發熱", "zh-Hant", Vocabulary.SPECIALTY)
+
+
+def test_abbreviations_keep_their_case():
+    assert "US" not in codes("Tell us about the liver", "en", Vocabulary.MODALITY)
+    assert "MRI" in codes("MRI of the brain showed a lesion", "en", Vocabulary.MODALITY)
+    assert "CT" in codes("A TC de abdome mostrou coleção", "pt-BR", Vocabulary.MODALITY)
+
+
+def test_negated_diagnoses_are_not_tagged():
+    assert "J18.9" not in codes("Chest film showed no evidence of pneumonia.", "en")
+    assert "J18.9" in codes("Chest film showed pneumonia.", "en")
+    assert "I10" not in codes("Paciente nega hipertensão arterial.", "pt-BR")
+    assert "I10" not in codes("否认高血压", "zh-Hans")
+    assert "J18.9" not in codes("Pneumonia was ruled out.", "en")
+
+
+def test_negation_stays_in_its_sentence():
+    prepared = PreparedText.of("No fever. Pneumonia on imaging.")
+    start = prepared.folded.index("pneumonia")
+    assert not is_negated(prepared, start, start + 9, "en")
+
+
+def test_patient_age_in_several_languages():
+    assert patient_age_years(fold("Menino de 4 anos, com febre")) == 4
+    assert patient_age_years(fold("A 67-year-old woman")) == 67
+    assert patient_age_years(fold("Lactente de 8 meses")) == 8 / 12
+    assert round(patient_age_years(fold("Recém-nascido com 3 dias de vida")) * 365) == 3
+    assert patient_age_years(fold("患儿，男，5岁")) == 5
+    assert patient_age_years(fold("Tem diabetes há 10 anos")) is None
+
+
+def test_child_age_points_to_pediatrics():
+    assert "pediatrics" in codes("Menina de 6 anos com dor de garganta.", "pt-BR", Vocabulary.SPECIALTY)
+
+
+def test_empty_and_non_medical_text_get_no_tags_and_say_why():
+    assert tag_text("", "en").tags == [] and tag_text("", "en").reason == NO_TEXT
+    result = tag_text("The weather was lovely and we walked to the park after lunch.", "en")
+    assert result.tags == [] and result.reason == NO_TERMS
+
+
+def test_confidence_grows_with_independent_evidence():
+    tagger = LexiconTagger([Vocabulary.SPECIALTY])
+    one = tagger.tag_one(TextToTag("Paciente com asma.", "pt-BR"))
+    two = tagger.tag_one(TextToTag("Paciente com asma e pneumonia e espirometria alterada.", "pt-BR"))
+    conf = {h.code: h.confidence for h in one}["pulmonology"]
+    assert {h.code: h.confidence for h in two}["pulmonology"] > conf

@@ -1,0 +1,96 @@
+"""Vocabularies: sizes, hierarchy, synonyms in every language, code look-up and errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas import MedforgeError, Vocabulary
+from taxonomy.vocabularies import (
+    LANGUAGES,
+    UnknownCodeError,
+    icd10_category_span,
+    icd10_match_names,
+    load_icd10,
+    load_vocabulary,
+    vocabulary_versions,
+)
+
+
+def test_icd10_has_the_who_hierarchy_with_titles():
+    icd = load_icd10()
+    assert len(icd) > 12000
+    assert [t.code for t in icd.roots()][:3] == ["I", "II", "III"]
+    assert icd.get("K70.1").title == "Alcoholic hepatitis"
+    assert [a.code for a in icd.ancestors("K70.1")] == ["K70", "K70-K77", "XI"]
+    assert [a.level for a in icd.ancestors("K70.1")] == ["category", "block", "chapter"]
+    assert "K71" in [s.code for s in icd.siblings("K70")]
+    assert icd.is_under("K70.1", "XI") and not icd.is_under("K70.1", "IX")
+    assert icd10_category_span(icd, "K70-K77") == ("K70", "K77")
+
+
+def test_icd10_codes_resolve_in_common_spellings():
+    icd = load_icd10()
+    assert icd.resolve("k70.1") == "K70.1"
+    assert icd.resolve("K701") == "K70.1"
+    assert icd.resolve("xi") == "XI"
+    assert icd.resolve("K99.9") is None
+
+
+def test_unknown_code_names_the_code_and_suggests():
+    with pytest.raises(UnknownCodeError, match="unknown icd10 code 'K999'") as caught:
+        load_icd10().get("K999")
+    assert isinstance(caught.value, MedforgeError)
+
+
+@pytest.mark.parametrize("vocabulary", [v for v in Vocabulary if v is not Vocabulary.ICD10])
+def test_top_levels_carry_synonyms_in_every_language(vocabulary):
+    table = load_vocabulary(vocabulary)
+    for term in table.roots():
+        missing = [lang for lang in LANGUAGES if not term.synonyms_in(lang)]
+        assert not missing, f"{vocabulary}:{term.code} lacks {missing}"
+
+
+def test_icd10_chapters_carry_synonyms_in_every_language():
+    for chapter in load_icd10().roots():
+        missing = [lang for lang in LANGUAGES if lang != "en" and not chapter.synonyms_in(lang)]
+        assert not missing, f"icd10:{chapter.code} lacks {missing}"
+
+
+def test_traditional_chinese_is_derived_from_simplified():
+    pediatrics = load_vocabulary("specialty").get("pediatrics")
+    assert "儿科" in pediatrics.names["zh-Hans"]
+    assert "兒科" in pediatrics.names["zh-Hant"]
+
+
+def test_vocabulary_sizes_match_the_issue():
+    sizes = {v.value: len(load_vocabulary(v)) for v in Vocabulary}
+    assert 40 <= sizes["modality"] <= 60
+    assert sizes["anatomy"] >= 95
+    assert 30 <= sizes["specialty"] <= 50
+    assert sizes["profession"] >= 20
+    assert set(vocabulary_versions()) == {v.value for v in Vocabulary}
+
+
+def test_terms_have_flat_synonyms_for_other_stages():
+    ct = load_vocabulary("modality").get("ct")
+    assert ct.code == "CT" and ct.level == "modality" and ct.parent == "radiology"
+    assert ct.synonyms[0].casefold() == "computed tomography"
+    assert "tomografia computadorizada" in ct.synonyms
+    assert all(isinstance(s, str) for s in ct.synonyms)
+    assert "MRI" in [s.code for s in load_vocabulary("modality").siblings("CT")]
+    row = ct.as_row()
+    assert set(row) == {"code", "title", "level", "parent", "synonyms"}
+
+
+def test_icd10_titles_become_match_names_only_when_specific():
+    assert icd10_match_names("Pneumonia, unspecified") == ("Pneumonia",)
+    assert icd10_match_names("Other disorders of liver") == ()
+    assert icd10_match_names("Iron deficiency anaemia") == (
+        "Iron deficiency anaemia",
+        "Iron deficiency anemia",
+    )
+
+
+def test_unknown_vocabulary_is_a_clear_error():
+    with pytest.raises(MedforgeError, match="unknown vocabulary 'organs'"):
+        load_vocabulary("organs")
