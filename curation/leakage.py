@@ -110,7 +110,8 @@ def reference_leaks(
     config: DedupConfig | None = None,
     embedder: TextEmbedder | None = None,
 ) -> list[LeakHit]:
-    """Items found in reference benchmarks: by n-gram overlap, and by embedding when `embedder` is given.
+    """Items found in reference benchmarks: by n-gram overlap, by MinHash (items no n-gram caught), and
+    by embedding when `embedder` is given.
 
     The embedding check catches reworded copies that break every n-gram; the pair guards still apply
     (other options or a different question on a shared vignette are not a copy).
@@ -125,8 +126,19 @@ def reference_leaks(
         if match and match[1] >= config.leak_ngram_overlap:
             ref = references[match[0]]
             hits.append(LeakHit(text.item_id, ref.ref_id, f"ngram{ngram}", match[1], _evidence(ref)))
+    ref_texts = [r.as_text() for r in references]
+    flagged = {h.item_id for h in hits}
+    pool = [*texts, *ref_texts]
+    best: dict[int, tuple[float, int]] = {}
+    for i, j, score in minhash_edges([t.normalized for t in pool], config):
+        a, b = sorted((i, j))
+        if a < len(texts) <= b and pool[a].item_id not in flagged and score > best.get(a, (0.0, 0))[0]:
+            if pair_rejection(dataclasses.replace(pool[a], image_hashes=(), language=""), pool[b]) is None:
+                best[a] = (score, b - len(texts))
+    for a, (score, ref_index) in sorted(best.items()):
+        ref = references[ref_index]
+        hits.append(LeakHit(texts[a].item_id, ref.ref_id, config.describe("minhash"), score, _evidence(ref)))
     if embedder is not None:
-        ref_texts = [r.as_text() for r in references]
         item_vectors = embedder.encode([t.embedding_text for t in texts])
         ref_vectors = embedder.encode([t.embedding_text for t in ref_texts])
         sims, idx = neighbours(item_vectors, ref_vectors, 3, config.exact_index_max)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from curation.normalize import normalize_text, sentences, skip_reason, token_jaccard
+from curation.normalize import _SENTENCE_END, normalize_text, skip_reason, token_jaccard
 from schemas import BenchmarkItem, canonical_json
 
 LONG_SENTENCE_CHARS = 40
@@ -76,17 +76,21 @@ class ItemText:
         return skip_reason(self.norm_stem, min_chars)
 
 
-def _last_sentence(text: str) -> tuple[list[str], str]:
-    parts = sentences(text)
-    return parts, (parts[-1] if parts else "")
+def _question_sentence(text: str) -> tuple[list[str], str]:
+    """All normalised sentences, and the one that asks: the last ending in '?', else the last one."""
+    raw = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    normalised = [normalize_text(p) for p in raw]
+    asking = [n for p, n in zip(raw, normalised, strict=True) if p.rstrip().endswith(("?", "？"))]
+    return normalised, (asking[-1] if asking else (normalised[-1] if normalised else ""))
 
 
 def pair_rejection(a: ItemText, b: ItemText) -> str | None:
     """Why two similar-looking items are still not duplicates, or None when they may be merged.
 
     Similarity alone over-merges: the same question on different images, the same stem with other
-    options ("Which of the following is true?"), one vignette with several questions, and translations
-    (which are kept on purpose and share a parallel group).
+    options ("Which of the following is true?"), one vignette with several questions (a long sentence
+    other than the question is shared, and the asking sentences differ), and translations (kept on
+    purpose; they share a parallel group).
     """
     if a.image_hashes != b.image_hashes:
         return "different_images"
@@ -95,10 +99,11 @@ def pair_rejection(a: ItemText, b: ItemText) -> str | None:
     if a.norm_options and b.norm_options:
         if token_jaccard(" ".join(a.norm_options), " ".join(b.norm_options)) < 0.5:
             return "different_options"
-    a_parts, a_question = _last_sentence(a.stem)
-    b_parts, b_question = _last_sentence(b.stem)
-    if a_question != b_question and len(a_parts) > 1 and len(b_parts) > 1:
-        shared = {s for s in a_parts[:-1] if len(s) >= LONG_SENTENCE_CHARS} & set(b_parts[:-1])
+    a_parts, a_question = _question_sentence(a.stem)
+    b_parts, b_question = _question_sentence(b.stem)
+    if a_question != b_question:
+        shared = {s for s in a_parts if len(s) >= LONG_SENTENCE_CHARS} & set(b_parts)
+        shared -= {a_question, b_question}
         if shared and token_jaccard(a_question, b_question) < 0.5:
             return "shared_vignette_different_question"
     return None
