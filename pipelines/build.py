@@ -14,7 +14,8 @@ import dagster as dg
 from pipelines.definitions import all_asset_graph, build_resources
 from pipelines.defs.release import BUILD_JOB
 from pipelines.resources import DEFAULT_HOME, BuildSettings
-from schemas import ContractViolation, MedforgeError, load_spec
+from releases import release_dir
+from schemas import ContractViolation, MedforgeError, ReleaseExistsError, load_spec
 from schemas.spec import validate_version
 
 CONTRACT_CHECK = "release_candidate_meets_contract"
@@ -92,6 +93,10 @@ def run_build(
     if version != "auto":
         validate_version(version)
     spec = load_spec(spec_path)
+    if version != "auto" and release_dir(Path(store_root), spec.benchmark, version).exists():
+        raise ReleaseExistsError(
+            spec.benchmark, version, str(release_dir(Path(store_root), spec.benchmark, version))
+        )
     work = Path(work_root) if work_root else DEFAULT_HOME / "work" / spec.benchmark
     settings = BuildSettings(
         spec_path=str(Path(spec_path).resolve()),

@@ -17,7 +17,7 @@ from pipelines.build import BuildOutcome, local_instance, run_build
 from pipelines.resources import DEFAULT_HOME
 from releases import Release, diff_releases, resolve_release
 
-console = Console()
+console = Console(soft_wrap=True)
 STORE_OPTION = typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
 
 

@@ -44,9 +44,9 @@ def test_definitions_load_with_the_whole_chain() -> None:
 
 @pytest.fixture(scope="module")
 def small_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small copy of the demo: 2 editions x 6 questions and the textbook PDF."""
+    """A small copy of the demo: 2 editions x 8 questions and the textbook PDF."""
     root = tmp_path_factory.mktemp("sources")
-    render_exam_site(root / "exam-site", years=range(2021, 2022), per_edition=6)
+    render_exam_site(root / "exam-site", years=range(2021, 2022), per_edition=8)
     render_textbook_pdf(root / "textbook" / "primer.pdf")
     spec = yaml.safe_load((REPO_ROOT / "specs" / "demo.yaml").read_text())
     spec["benchmark"] = "unit-demo"
@@ -72,8 +72,8 @@ def test_build_writes_a_complete_release(built) -> None:
     assert manifest["version"] == "1.0.0" and manifest["content_hash"] == outcome.content_hash
     items = release.items()
     exam_items = [i for i in items if i.source.source_id == "demo-exam-site"]
-    # 12 questions: one annulled (rejected), one needs an image
-    assert 10 <= len(exam_items) <= 11
+    # 16 questions: question 7 of the first edition is annulled (rejected)
+    assert len(exam_items) == 15
     assert all(i.release_time.year == 2021 and i.release_time.session in {"1", "2"} for i in exam_items)
     assert all(i.source.uri.startswith("https://exams.demo.medforge.invalid/") for i in exam_items)
     assert {i.split for i in items} <= {"test", "dev"}
