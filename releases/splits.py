@@ -25,7 +25,7 @@ def assign_splits(
     items: Sequence[BenchmarkItem], fractions: dict[str, float], seed: int
 ) -> list[BenchmarkItem]:
     """Items with `split` set from their bucket; items already placed (e.g. `post_cutoff`) stay."""
-    names = list(fractions)
+    names = sorted(fractions)  # not dict order: a spec re-read from a manifest must split alike
     out = []
     for item in items:
         if item.split != UNASSIGNED:

@@ -132,6 +132,8 @@ def test_splits_are_deterministic_and_follow_fractions(make_item) -> None:
     first = assign_splits(made, {"test": 0.8, "dev": 0.2}, seed=1)
     again = assign_splits(made, {"test": 0.8, "dev": 0.2}, seed=1)
     assert [i.split for i in first] == [i.split for i in again]
+    reordered = assign_splits(made, {"dev": 0.2, "test": 0.8}, seed=1)  # as a manifest re-reads it
+    assert [i.split for i in first] == [i.split for i in reordered]
     share = sum(i.split == "test" for i in first) / len(first)
     assert 0.72 < share < 0.88
     placed = made[0].model_copy(update={"split": "post_cutoff"})
