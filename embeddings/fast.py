@@ -19,7 +19,7 @@ import numpy as np
 
 from embeddings.encoder import DEFAULT_MODEL, _model_path
 
-CPU_TOKEN_BUDGET = 8192
+CPU_TOKEN_BUDGET = 4096
 """Tokens (batch size x padded length) per CPU batch: fits L2/L3 well on small machines."""
 
 
