@@ -54,7 +54,8 @@ def fixtures_dir() -> Path:
 
 
 def load_exam_questions(root: Path) -> list[dict]:
-    """Every medbench_brasil question with its text (stem + options) and specialty labels."""
+    """Every medbench_brasil question with its text (stem + options: specialty is a topic
+    vocabulary, tagged with distractors as `taxonomy.tagging.item_text` does) and specialty labels."""
     questions = []
     for path in sorted(glob.glob(str(root / "exams" / "medbench_brasil" / "*.json"))):
         for q in json.loads(Path(path).read_text(encoding="utf-8"))["questions"]:

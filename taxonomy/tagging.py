@@ -17,7 +17,7 @@ from typing import Any
 from embeddings import TextEmbedder
 from schemas import BenchmarkItem, BenchmarkSpec, SpecError, Stage, StageResult, TaxonomyTag, Vocabulary
 from taxonomy.base import Tagger, TagHit, TextToTag
-from taxonomy.combine import combine_hits, merge_existing
+from taxonomy.combine import combine_hits, merge_existing, sort_tags
 from taxonomy.coverage import coverage_summary
 from taxonomy.embedding import EmbeddingSettings, EmbeddingTagger
 from taxonomy.lexicon import LexiconTagger
@@ -38,9 +38,21 @@ class TextTags:
     reason: str | None = None
 
 
-def item_text(item: BenchmarkItem) -> str:
-    """What of an item is tagged: question, options, explanation and image captions."""
-    parts = [item.question, *(o.text for o in item.options), item.explanation or ""]
+# Vocabularies that describe an item's field rather than its subject: distractors from the same field
+# are evidence for them, so their text keeps every option.
+TOPIC_VOCABULARIES = frozenset({Vocabulary.SPECIALTY, Vocabulary.PROFESSION})
+
+
+def item_text(item: BenchmarkItem, with_distractors: bool = False) -> str:
+    """What of an item is tagged: question, keyed options, explanation and image captions.
+
+    Distractors are left out unless asked for: they name conditions, organs and modalities the item
+    is not about (a chapter-classification question lists five chapters) and would tag it with all
+    of them. They are kept for the topic vocabularies (specialty, profession), where options from
+    the same field are evidence of the field.
+    """
+    options = item.options if with_distractors else [o for o in item.options if o.label in item.answers]
+    parts = [item.question, *(o.text for o in options), item.explanation or ""]
     parts.extend(i.caption or "" for i in item.images)
     return "\n".join(p for p in parts if p and p.strip())
 
@@ -118,6 +130,40 @@ def tag_text(
     return tag_texts([TextToTag(text, language)], taggers or [LexiconTagger()], min_confidence)[0]
 
 
+def _subject_and_topic_tags(
+    items: Sequence[BenchmarkItem], taggers: Sequence[Tagger], min_confidence: float
+) -> list[TextTags]:
+    """Subject vocabularies tagged on the keyed text, topic vocabularies on the text with distractors."""
+    if not taggers:
+        return [TextTags([], [], NO_TERMS) for _ in items]
+    subject = tag_texts([TextToTag(item_text(i), i.language) for i in items], taggers, min_confidence)
+    # the second pass is the lexicon's alone: it is cheap, where an embedding or LLM pass is not
+    lexicon = [t for t in taggers if isinstance(t, LexiconTagger)]
+    with_distractors = [n for n, i in enumerate(items) if len(i.options) > len(i.answers)] if lexicon else []
+    topic = dict(
+        zip(
+            with_distractors,
+            tag_texts(
+                [TextToTag(item_text(items[n], True), items[n].language) for n in with_distractors],
+                lexicon,
+                min_confidence,
+            ),
+            strict=True,
+        )
+    )
+    out = []
+    for n, result in enumerate(subject):
+        if n not in topic:
+            out.append(result)
+            continue
+        tags = [t for t in result.tags if t.vocabulary not in TOPIC_VOCABULARIES or "lexicon" not in t.tagger]
+        tags += [t for t in topic[n].tags if t.vocabulary in TOPIC_VOCABULARIES]
+        tags = list({(t.vocabulary, t.code): t for t in sorted(tags, key=lambda t: t.confidence)}.values())
+        tags = sort_tags(tags)
+        out.append(TextTags(tags, result.hits + topic[n].hits, None if tags else (result.reason or NO_TERMS)))
+    return out
+
+
 def tag_items(
     spec: BenchmarkSpec,
     items: Sequence[BenchmarkItem],
@@ -128,8 +174,7 @@ def tag_items(
     """Tags items with the spec's taggers; every item goes on (tagged or not), coverage in metadata."""
     settings = spec.taxonomy
     taggers = build_taggers(settings.taggers, settings.options, embedder=embedder, llm=llm)
-    texts = [TextToTag(item_text(item), item.language) for item in items]
-    results = tag_texts(texts, taggers, settings.min_confidence) if taggers else [TextTags([]) for _ in items]
+    results = _subject_and_topic_tags(items, taggers, settings.min_confidence)
     tagged_items: list[BenchmarkItem] = []
     untagged: Counter[str] = Counter()
     for item, result in zip(items, results, strict=True):
