@@ -116,6 +116,18 @@ def render_card(
     for vocabulary in sorted(taxonomy):
         top = Counter(dict(taxonomy[vocabulary].most_common(20)))
         lines.append(_table(f"{vocabulary} (top 20 of {len(taxonomy[vocabulary])} codes)", top, "code"))
+    empty = manifest.get("taxonomy_empty_branches") or {}
+    if empty:
+        lines += [
+            "### Empty branches",
+            "",
+            "Top-level branches of each vocabulary that no item falls under:",
+            "",
+        ]
+        lines += [
+            f"- {vocabulary}: {', '.join(codes) or 'none'}" for vocabulary, codes in sorted(empty.items())
+        ]
+        lines.append("")
     lines += ["## Plots", ""] + [f"![{p}](plots/{p})" for p in plots] + [""]
     lines += ["## Rejections by stage and reason", ""]
     lines.append(

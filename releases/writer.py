@@ -50,6 +50,8 @@ class ReleaseInputs:
     stage_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
     image_root: Path | None = None
     extra_tables: dict[str, pa.Table] = field(default_factory=dict)
+    # per vocabulary, the top branches no item falls under (the card lists them)
+    empty_branches: dict[str, list[str]] = field(default_factory=dict)
 
 
 def content_hash(items: Sequence[BenchmarkItem]) -> str:
@@ -174,6 +176,7 @@ def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:
             "images": images,
         },
         "licences": sorted({item.licence for item in items}),
+        "taxonomy_empty_branches": inputs.empty_branches,
         "content_hash": content_hash(items),
         "item_schema": arrow_schema(BenchmarkItem).to_string(show_schema_metadata=False),
     }

@@ -10,7 +10,8 @@ import pyarrow as pa
 from pipelines.metadata import stage_output
 from pipelines.resources import BuildSettings
 from releases import ReleaseInputs, assign_splits, next_version, write_release
-from schemas import Stage, StageResult
+from schemas import Stage, StageResult, Vocabulary
+from taxonomy.coverage import empty_branches
 
 STAGE_INPUTS = (
     "source_documents",
@@ -108,6 +109,7 @@ def benchmark_release(
             input_fingerprints=_fingerprints(source_documents),
             image_root=build.image_dir(),
             extra_tables={"clusters": duplicate_clusters},
+            empty_branches={str(v): empty_branches(release_candidate.records, v) for v in Vocabulary},
         ),
     )
     from releases import Release
