@@ -15,8 +15,9 @@ from schemas import StageResult
     kinds={"labelstudio", "python"},
     description=(
         "Review decisions applied to items. Policy 'passthrough' (the demo's) keeps items as 'unreviewed'; "
-        "policy 'label_studio' applies decisions pulled from Label Studio."
+        "policy 'label_studio' applies decisions pulled from Label Studio (pushed first by review_tasks)."
     ),
+    deps=["review_tasks"],
 )
 def reviewed_items(build: BuildSettings, curated_items: StageResult) -> dg.Output[StageResult]:
     return stage_output(review_items(build.load_spec(), curated_items.records))
