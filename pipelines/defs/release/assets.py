@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from pipelines.metadata import stage_output
 from pipelines.resources import BuildSettings
-from releases import ReleaseInputs, assign_splits, next_version, write_release
+from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
 from schemas import Stage, StageResult, Vocabulary
 from taxonomy.coverage import empty_branches
 
@@ -56,7 +56,6 @@ def _fingerprints(documents: StageResult) -> list[dict[str, Any]]:
         "The versioned release: a Parquet file per split, rejected.parquet, clusters, images, manifest.json "
         "and a dataset card, written atomically; a published version is never overwritten."
     ),
-    deps=[],
 )
 def benchmark_release(
     build: BuildSettings,
@@ -112,8 +111,6 @@ def benchmark_release(
             empty_branches={str(v): empty_branches(release_candidate.records, v) for v in Vocabulary},
         ),
     )
-    from releases import Release
-
     manifest = Release.open(path).manifest
     return dg.MaterializeResult(
         metadata={
