@@ -1,9 +1,10 @@
-"""Writes the demo's sample sources (exam site, textbook PDF) where `specs/demo.yaml` expects them."""
+"""Writes the demo's sample sources (exam site, textbook PDF, JATS case reports) for `specs/demo.yaml`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from samples.case_reports_jats import render_case_reports
 from samples.exam_site import render_exam_site
 from samples.textbook_pdf import render_textbook_pdf
 
@@ -15,4 +16,5 @@ def write_demo_sources(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     render_exam_site(root / "exam-site")
     render_textbook_pdf(root / "textbook" / "clinical-imaging-primer.pdf")
+    render_case_reports(root / "case-reports")
     return root

@@ -44,7 +44,7 @@ TOPIC_VOCABULARIES = frozenset({Vocabulary.SPECIALTY, Vocabulary.PROFESSION})
 
 
 def item_text(item: BenchmarkItem, with_distractors: bool = False) -> str:
-    """What of an item is tagged: question, keyed options, explanation and image captions.
+    """What of an item is tagged: question, keyed options (or open answers), explanation, captions.
 
     Distractors are left out unless asked for: they name conditions, organs and modalities the item
     is not about (a chapter-classification question lists five chapters) and would tag it with all
@@ -52,7 +52,8 @@ def item_text(item: BenchmarkItem, with_distractors: bool = False) -> str:
     the same field are evidence of the field.
     """
     options = item.options if with_distractors else [o for o in item.options if o.label in item.answers]
-    parts = [item.question, *(o.text for o in options), item.explanation or ""]
+    answers = [] if item.options else list(item.answers)  # an open-ended item's answer is its subject
+    parts = [item.question, *(o.text for o in options), *answers, item.explanation or ""]
     parts.extend(i.caption or "" for i in item.images)
     return "\n".join(p for p in parts if p and p.strip())
 
