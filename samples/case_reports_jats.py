@@ -31,12 +31,12 @@ CASES = [
         "Migrating abdominal pain in a young man: a case report",
         (2023, 5, 12),
         "We report a young man with abdominal pain that migrated to the right lower quadrant.",
-        "A 24-year-old man presented with a 20-hour history of periumbilical pain that moved to the right "
-        "lower quadrant, with anorexia and one episode of vomiting. His temperature was 38.2 °C and his "
-        "heart rate 104 beats per minute. There was tenderness and guarding at McBurney's point and a "
-        "positive Rovsing sign. The white cell count was 14.6 × 10^9/L with neutrophilia and the C-reactive protein "
-        "was 48 mg/L. Computed tomography of the abdomen showed a blind-ending tubular structure of 11 mm "
-        "in the right iliac fossa with surrounding fat stranding.",
+        "A 24-year-old man presented with a 20-hour history of periumbilical pain that moved to the "
+        "right lower quadrant, with anorexia and one episode of vomiting. His temperature was 38.2 °C "
+        "and his heart rate 104 beats per minute. There was tenderness and guarding at McBurney's point "
+        "and a positive Rovsing sign. The white cell count was 14.6 × 10^9/L with neutrophilia and the "
+        "C-reactive protein was 48 mg/L. Computed tomography of the abdomen showed a blind-ending "
+        "tubular structure of 11 mm in the right iliac fossa with surrounding fat stranding.",
         "Acute appendicitis",
         "Acute appendicitis remains the commonest surgical emergency of the abdomen. Laparoscopic "
         "appendectomy was performed and the patient went home on the second day.",
