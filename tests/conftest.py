@@ -18,6 +18,12 @@ def fixtures_root() -> Path:
     return Path(os.environ.get("MEDFORGE_FIXTURES", REPO_ROOT.parent / "shared" / "fixtures")).resolve()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _caches_in_temp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests write derived models, embeddings and Dagster state to temporary folders, never $HOME."""
+    os.environ.setdefault("MEDFORGE_CACHE", str(tmp_path_factory.mktemp("medforge-cache")))
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     """The fixtures folder; a test that needs it fails (never skips) when it is missing."""
