@@ -4,12 +4,17 @@ Usage:
     python benchmarks/bench_figures.py                       # the eight fixture case reports
     python benchmarks/bench_figures.py --pdfs DIR --jats DIR # any PDFs with JATS XML of the same stem
     python benchmarks/bench_figures.py --pdfs ../shared/fixtures/html/bmc_trials --jats same
+    python benchmarks/bench_figures.py --synthetic           # generated publisher layouts, per layout
+    python benchmarks/bench_figures.py --synthetic --variants 5 --layout crowded --save /tmp/synth -v
 
 Ground truth is either a `figure_captions.json` ({doc: [{id, label, caption}]}) or, with --jats, the
 `<fig>` elements of each PDF's XML (label from <label> or <title>, caption from <caption>, or from
 <text> when that is longer, as BMC's format has it). `--jats same` looks beside each PDF.
 A figure counts as paired correctly when its label number matches a true figure and its caption
-matches (both empty, or similarity >= 0.9 after whitespace and case are normalised).
+matches (both empty, or similarity >= 0.9 after whitespace and case are normalised); where the truth
+knows the page (the synthetic set), the page must match too. `--synthetic` scores the layouts of
+`extractors.figures.synthetic` (written with PyMuPDF, truth known by construction) and also counts
+right pairs whose box overlaps the true figure's by IoU >= 0.5 ("box").
 """
 
 from __future__ import annotations
@@ -29,7 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.figures import extract_figures_from_pdf  # noqa: E402
+from extractors.figures import (  # noqa: E402
+    extract_figures_from_bytes,
+    extract_figures_from_pdf,
+    synthetic,  # noqa: E402
+)
 from schemas import RecordError  # noqa: E402
 
 FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
@@ -99,11 +108,21 @@ def ground_truth(pdfs: list[Path], truth: Path | None, jats: str | None) -> dict
     return out
 
 
+def iou(a: tuple | list, b: tuple | list) -> float:
+    """Intersection over union of two boxes."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
 def score_document(found: list, truth: list[dict]) -> dict:
     """Counts for one document: true, predicted, figures found, pairs right, caption exact matches."""
     true_by_number = {number_of(t["label"]): t for t in truth}
     hit_numbers: set[str] = set()
-    right = exact = 0
+    right = exact = boxed = 0
     similarity = []
     errors = []
     for figure in found:
@@ -117,8 +136,12 @@ def score_document(found: list, truth: list[dict]) -> dict:
         ratio = 1.0 if a == b else difflib.SequenceMatcher(None, a, b).ratio()
         similarity.append(ratio)
         exact += a == b
-        if ratio >= MATCH:
+        page = expected.get("page")
+        if ratio >= MATCH and page is not None and page != figure.page:
+            errors.append(f"page {figure.label!r}: got p{figure.page} want p{page}")
+        elif ratio >= MATCH:
             right += 1
+            boxed += "bbox" in expected and iou(figure.bbox, expected["bbox"]) >= 0.5
         else:
             errors.append(
                 f"caption {figure.label!r}: got {str(figure.caption)[:60]!r} "
@@ -133,6 +156,7 @@ def score_document(found: list, truth: list[dict]) -> dict:
         "found": len(hit_numbers),
         "right": right,
         "exact": exact,
+        "boxed": boxed,
         "similarity": similarity,
         "errors": errors,
     }
@@ -152,8 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dpi", type=int, default=150)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs over the whole set (best is kept)")
-    parser.add_argument("--verbose", action="store_true", help="list every miss and extra")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every miss and extra")
+    parser.add_argument("--synthetic", action="store_true", help="score the generated layouts instead")
+    parser.add_argument("--variants", type=int, default=3, help="--synthetic: seeded variants per layout")
+    parser.add_argument("--seed", type=int, default=0, help="--synthetic: base seed")
+    parser.add_argument("--layout", action="append", help="--synthetic: only these layouts (repeatable)")
+    parser.add_argument("--save", type=Path, default=None, help="--synthetic: also write the PDFs here")
     args = parser.parse_args(argv)
+    if args.synthetic:
+        return run_synthetic(args)
     if not args.pdfs.is_dir():
         print(f"no PDF folder at {args.pdfs} (set MEDFORGE_FIXTURES or pass --pdfs)", file=sys.stderr)
         return 2
@@ -219,6 +250,79 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"speed                  {pages / best_cpu:.1f} pages/s/core (CPU time), "
         f"{pages / best_wall:.1f} pages/s wall, dpi {args.dpi}"
+    )
+    return 0
+
+
+def _f1(right: int, predicted: int, true: int) -> float:
+    precision = right / predicted if predicted else 1.0
+    recall = right / true if true else 1.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def run_synthetic(args: argparse.Namespace) -> int:
+    """Per-layout scores on the generated set, then the totals and the speed."""
+    unknown = set(args.layout or ()) - set(synthetic.LAYOUTS)
+    if unknown:
+        print(f"unknown layouts {sorted(unknown)}; known: {', '.join(synthetic.LAYOUTS)}", file=sys.stderr)
+        return 2
+    docs = list(synthetic.documents(args.layout, variants=args.variants, seed=args.seed))
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        for doc in docs:
+            (args.save / f"{doc.name}.pdf").write_bytes(doc.pdf)
+    keys = ("docs", "pages", "true", "predicted", "found", "right", "boxed")
+    per_layout: dict[str, dict[str, int]] = {}
+    errors: dict[str, list[str]] = {}
+    cpu = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for doc in docs:
+            truth = [
+                {"label": t.label, "caption": t.caption, "page": t.page, "bbox": t.bbox} for t in doc.figures
+            ]
+            cpu0 = time.process_time()
+            try:
+                found = extract_figures_from_bytes(doc.pdf, doc.name, Path(tmp), dpi=args.dpi)
+                figures, pages = found.figures, found.pages
+            except RecordError as error:
+                figures, pages = [], doc.pages
+                errors.setdefault(doc.name, []).append(f"rejected: {error}")
+            cpu += time.process_time() - cpu0
+            s = score_document(figures, truth)
+            row = per_layout.setdefault(doc.layout, dict.fromkeys(keys, 0))
+            row["docs"] += 1
+            row["pages"] += pages
+            for k in keys[2:]:
+                row[k] += s[k]
+            errors.setdefault(doc.name, []).extend(s["errors"])
+    print(f"{'layout':<16} docs pages true pred found right  box    F1")
+    totals = dict.fromkeys(keys, 0)
+    for layout, row in per_layout.items():
+        for k in keys:
+            totals[k] += row[k]
+        f1 = _f1(row["right"], row["predicted"], row["true"])
+        print(
+            f"{layout:<16} {row['docs']:>4} {row['pages']:>5} {row['true']:>4} {row['predicted']:>4} "
+            f"{row['found']:>5} {row['right']:>5} {row['boxed']:>4} {f1:>5.3f}"
+        )
+        if args.verbose:
+            for doc in docs:
+                if doc.layout == layout:
+                    for e in errors.get(doc.name, ()):
+                        print(f"    {doc.name}: {e}")
+    f1 = _f1(totals["right"], totals["predicted"], totals["true"])
+    layout_f1 = [_f1(r["right"], r["predicted"], r["true"]) for r in per_layout.values()]
+    print()
+    print(
+        f"documents {totals['docs']}  pages {totals['pages']}  true figures {totals['true']}  "
+        f"predicted {totals['predicted']}"
+    )
+    print(f"figure recall          {totals['found'] / max(1, totals['true']):.3f}")
+    print(f"pairing F1             {f1:.3f}  (worst layout {min(layout_f1):.3f})")
+    print(f"right box (IoU>=0.5)   {totals['boxed'] / max(1, totals['right']):.3f}  of right pairs")
+    print(
+        f"speed                  {totals['pages'] / max(cpu, 1e-9):.1f} pages/s/core (CPU time), "
+        f"dpi {args.dpi}"
     )
     return 0
 
