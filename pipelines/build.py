@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class BuildOutcome:
     items: int
     rejected: int
     run_id: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def dagster_home(home: Path = DEFAULT_HOME) -> Path:
@@ -115,8 +116,14 @@ def run_build(
     result = job.execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=run_config
     )
+    warnings = []
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:
+            continue
+        if not evaluation.blocking:
+            warnings.append(
+                f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed"
+            )
             continue
         if evaluation.check_name == CONTRACT_CHECK:
             failures = evaluation.metadata.get("failures")
@@ -142,4 +149,5 @@ def run_build(
         items=int(meta["items"].value),
         rejected=int(meta["rejected"].value),
         run_id=result.run_id,
+        warnings=warnings,
     )

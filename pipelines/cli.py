@@ -58,12 +58,11 @@ def main() -> None:
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
-    except Exception as error:  # click usage errors and anything unexpected: one line
-        import click
-
-        if isinstance(error, click.ClickException):
+    except Exception as error:  # usage errors and anything unexpected: one line
+        # typer vendors its own click, so usage errors are recognised by shape, not by class
+        if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             error.show()
-            sys.exit(error.exit_code)
+            sys.exit(2)
         err_console.print(f"[red]error:[/red] {type(error).__name__}: {error}", highlight=False)
         sys.exit(1)
 

@@ -60,23 +60,24 @@ def content_hash(items: Sequence[BenchmarkItem]) -> str:
     return sha256_hex(canonical_json(rows))
 
 
-def code_version() -> dict[str, str | None]:
-    """medforge's version and, when run from a git checkout, the commit."""
-    commit = None
+def code_version() -> dict[str, str | bool | None]:
+    """medforge's version and, when run from a git checkout, the commit and whether the tree had edits."""
+    commit, dirty = None, None
+    git = ["git", "-C", str(Path(__file__).parent)]
     try:
-        commit = (
-            subprocess.run(
-                ["git", "rev-parse", "HEAD"],
-                cwd=Path(__file__).parent,
+        commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5).stdout
+        commit = commit.strip() or None
+        if commit:
+            status = subprocess.run(
+                [*git, "status", "--porcelain", "--untracked-files=no"],
                 capture_output=True,
                 text=True,
-                timeout=5,
-            ).stdout.strip()
-            or None
-        )
+                timeout=10,
+            ).stdout
+            dirty = bool(status.strip())
     except (OSError, subprocess.SubprocessError):
         pass
-    return {"medforge": package_version("medforge"), "git_commit": commit}
+    return {"medforge": package_version("medforge"), "git_commit": commit, "git_dirty": dirty}
 
 
 def _sha256_file(path: Path) -> str:

@@ -43,6 +43,11 @@ def _rewrite(url: str | None, local_base: str | None, public_base: str | None) -
     return url
 
 
+def job_dir(crawls_dir: Path, source_id: str) -> Path:
+    """Scrapy's JOBDIR of a resumable crawl; its presence means a crawl is being resumed."""
+    return crawls_dir / "jobs" / source_id
+
+
 def crawl_job(
     spec: BenchmarkSpec, source: SourceSpec, base_url: str | None, raw_store: Path, out_dir: Path
 ) -> dict[str, Any]:
@@ -53,7 +58,7 @@ def crawl_job(
     if base_url:
         source_data["allowed_domains"] = ["127.0.0.1"]
     httpcache = options.get("httpcache", os.environ.get("MEDFORGE_HTTPCACHE") == "1")
-    jobdir = out_dir.parent / "jobs" / source.id if options.get("resumable", False) else None
+    jobdir = job_dir(out_dir.parent, source.id) if options.get("resumable", False) else None
     settings = crawl_settings(
         loopback=base_url is not None,
         httpcache_dir=str(out_dir.parent / "httpcache" / source.id) if httpcache else None,
@@ -73,8 +78,8 @@ def crawl_job(
 def crawl_source(spec: BenchmarkSpec, source: SourceSpec, raw_store: Path, work_dir: Path) -> CrawlOutcome:
     """Crawl one source in a subprocess (serving its `site_dir` on 127.0.0.1 when it has one)."""
     out_dir = work_dir / "crawls" / source.id
+    resumable = source.options.get("resumable", False) and job_dir(out_dir.parent, source.id).exists()
     for name in ("documents.jsonl", "failures.jsonl", "stats.json"):
-        resumable = source.options.get("resumable", False) and (work_dir / "jobs" / source.id).exists()
         if not resumable and (out_dir / name).exists():
             (out_dir / name).unlink()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,8 @@ def print_outcome(outcome: BuildOutcome) -> None:
         f"  version {outcome.version}: {outcome.items} items, {outcome.rejected} rejected/quarantined"
     )
     console.print(f"  content hash {outcome.content_hash}")
+    for warning in outcome.warnings:
+        console.print(f"  [yellow]warning:[/yellow] {warning} (not blocking)")
 
 
 def build(

@@ -152,3 +152,12 @@ def test_diff_finds_added_removed_changed(tmp_path: Path, items) -> None:
     assert [c["fields"] for c in result.changed] == [["answers"]]
     assert result.changed[0]["old_item_id"] == items[0].item_id
     assert result.unchanged == len(items) - 2
+
+
+def test_diff_matches_unchanged_items_whose_origin_key_moved(tmp_path: Path, items) -> None:
+    old = write_release(tmp_path, _inputs(items))
+    moved = [items[0].model_copy(update={"source_key": "src/renamed"}), *items[1:]]
+    new = write_release(tmp_path, _inputs(moved, version="1.0.1"))
+    result = diff_releases(Release.open(old), Release.open(new))
+    assert result.added == [] and result.removed == [] and result.changed == []
+    assert result.unchanged == len(items)

@@ -10,7 +10,7 @@ import pyarrow as pa
 from pipelines.metadata import stage_output
 from pipelines.resources import BuildSettings
 from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
-from schemas import Stage, StageResult, Vocabulary
+from schemas import MedforgeError, Stage, StageResult, Vocabulary
 from taxonomy.coverage import empty_branches
 
 STAGE_INPUTS = (
@@ -90,6 +90,11 @@ def benchmark_release(
             strict=True,
         )
     )
+    if not release_candidate.records:
+        raise MedforgeError(
+            f"no item survived the stages ({sum(len(r.rejections) for r in results.values())} rejections); "
+            "refusing to publish an empty release"
+        )
     store = build.store_root
     version = next_version(store, spec.benchmark) if build.version == "auto" else build.version
     path = write_release(
