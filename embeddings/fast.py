@@ -98,6 +98,9 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
 
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
     pooling = _pooling_mode(model_dir)
     base = AutoModel.from_pretrained(str(model_dir)).eval()

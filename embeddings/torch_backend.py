@@ -16,6 +16,9 @@ class TorchRunner:
     def __init__(self, model_dir: Path, device: str, pooling: str) -> None:
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         self.torch = torch
         self.device = device
