@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from zipfile import BadZipFile
 
 from extractors.exam_text import normalise_label
 from schemas import ReasonCode, RecordError
@@ -64,6 +65,7 @@ class CollectionFile:
     uri: str | None = None
     exam: str | None = None
     questions: list[CollectionQuestion] = field(default_factory=list)
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
 
 
 def get_path(data: Any, path: str | None) -> Any:
@@ -100,10 +102,13 @@ def _rows(data: bytes, media_type: str, name: str) -> tuple[Any, list[dict[str, 
     if lower.endswith(".xlsx") or "spreadsheetml" in media_type:
         import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        workbook.close()
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            rows = list(sheet.iter_rows(values_only=True))
+            workbook.close()
+        except Exception as error:  # openpyxl raises zip, XML and its own errors for a broken workbook
+            raise ValueError(f"not a readable XLSX workbook ({type(error).__name__}: {error})") from None
         if not rows:
             return None, []
         header = [str(h).strip() if h is not None else f"col{i}" for i, h in enumerate(rows[0])]
@@ -180,7 +185,15 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
     """Parse one collection file with the source's field mapping; raises RecordError if unreadable."""
     try:
         document, rows = _rows(data, media_type, name)
-    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
+    except (
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        csv.Error,
+        ValueError,
+        KeyError,
+        OSError,
+        BadZipFile,
+    ) as error:
         code = ReasonCode.DECODE_ERROR if isinstance(error, UnicodeDecodeError) else ReasonCode.PARSE_ERROR
         raise RecordError(code, f"cannot read {name}: {error}") from None
     if document is not None:
@@ -222,6 +235,7 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
             result.edition_session = result.edition_session or groups.get("session")
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
+            result.bad_rows.append((index, f"row {index} is a {type(row).__name__}, not a record of fields"))
             continue
         options_list = _options(get_path(row, fields["options"]), row, options.get("option_columns"))
         labels = [label for label, _ in options_list]

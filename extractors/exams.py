@@ -17,6 +17,7 @@ from typing import Any
 from extractors.exam_collection import read_collection
 from extractors.exam_html import parse_question_page
 from extractors.exam_pdf import is_answer_key, parse_answer_key_pdf, parse_exam_pdf
+from extractors.html_text import decode_html
 from schemas import (
     BenchmarkSpec,
     ExamQuestion,
@@ -138,13 +139,7 @@ def _emit(
 
 
 def _html(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
-    try:
-        html = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            html = data.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise RecordError(ReasonCode.DECODE_ERROR, f"page is not UTF-8 or cp1252: {error}") from None
+    html = decode_html(data, doc.media_type)
     questions = parse_question_page(html, source.options)
     if not questions:
         raise RecordError(ReasonCode.PARSE_ERROR, "no exam question found on the page")
@@ -178,7 +173,8 @@ def _html(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, e
 def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
     collection = read_collection(data, doc.media_type, doc.uri, source.options)
     if not collection.questions:
-        raise RecordError(ReasonCode.PARSE_ERROR, "the field mapping found no question rows")
+        bad = f" ({len(collection.bad_rows)} rows are not records of fields)" if collection.bad_rows else ""
+        raise RecordError(ReasonCode.PARSE_ERROR, "the field mapping found no question rows" + bad)
     build = [
         (
             q.key,
@@ -201,6 +197,9 @@ def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: by
         for q in collection.questions
     ]
     _emit(books, doc, build, source)
+    for index, message in collection.bad_rows:  # part of the same unit: each is one more output
+        books.rejections.append(_reject(doc, ReasonCode.PARSE_ERROR, message, f"row-{index}"))
+        books.expanded += 1
 
 
 def _pdf_pair(

@@ -68,23 +68,42 @@ def _rejection(source_id: str, uri: str, code: str, message: str, payload: str |
     )
 
 
-def _local_files(spec: BenchmarkSpec, source: SourceSpec) -> list[Path]:
-    files: set[Path] = set()
+def _pattern_root(resolved: Path) -> Path:
+    """The folder a path pattern starts from: its leading part without glob characters."""
+    parts = []
+    for part in resolved.parts:
+        if any(ch in part for ch in "*?["):
+            break
+        parts.append(part)
+    root = Path(*parts)
+    return root if root != resolved else resolved.parent
+
+
+def _local_files(spec: BenchmarkSpec, source: SourceSpec) -> list[tuple[Path, Path]]:
+    """Every file the source's patterns name, with the folder its pattern starts from."""
+    files: dict[Path, Path] = {}
     for pattern in source.paths:
         resolved = spec.resolve(pattern)
+        root = _pattern_root(resolved)
         if any(ch in pattern for ch in "*?["):
-            files.update(Path(p) for p in glob.glob(str(resolved), recursive=True) if Path(p).is_file())
+            for match in glob.glob(str(resolved), recursive=True):
+                if Path(match).is_file():
+                    files.setdefault(Path(match), root)
         else:
-            files.add(resolved)
-    return sorted(files)
+            files.setdefault(resolved, root)
+    return sorted(files.items())
 
 
-def _local_uri(path: Path, base: Path) -> str:
-    """The path relative to the spec's base folder (so content does not depend on where it lay)."""
+def _local_uri(path: Path, base: Path, root: Path, source_id: str) -> str:
+    """The path relative to the spec's base folder, or for files outside it `<source id>/<path under
+    its pattern's folder>`: never an absolute path, so content does not depend on where files lay."""
     try:
         return path.resolve().relative_to(base).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        try:
+            return f"{source_id}/{path.resolve().relative_to(root.resolve()).as_posix()}"
+        except ValueError:
+            return f"{source_id}/{path.name}"
 
 
 def read_local_source(
@@ -96,8 +115,8 @@ def read_local_source(
     stored_new = 0
     total_bytes = 0
     base = Path(spec.base_dir).resolve()
-    for path in _local_files(spec, source):
-        uri = _local_uri(path, base)
+    for path, root in _local_files(spec, source):
+        uri = _local_uri(path, base, root, source.id)
         try:
             data = path.read_bytes()
         except OSError as error:
