@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.figures.layout import Box, TextBlock, join_lines
+from extractors.figures.layout import COLUMN_GAP_EM, Box, TextBlock, join_lines
 
 FIGURE_WORDS = (
     r"Figures?|Figs?\.?|FIGURES?|FIGS?\.?|Figura|Figuur|Figur|Abbildung|Abb\.|Rycina|Ryc\.|Рисунок|Рис\.|"
@@ -77,14 +77,24 @@ def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, 
     return kind, label, number, join_lines([line.text for line in block.lines])
 
 
+def _leading_gap(block: TextBlock) -> float:
+    """How far the next line of this block's text may start below its last: its own line spacing when it
+    has several lines, else a third of its font size. A paragraph after a caption, set a blank line
+    lower, is further than that."""
+    lines = block.lines
+    gaps = [b.bbox[1] - a.bbox[3] for a, b in zip(lines, lines[1:], strict=False) if b.bbox[1] > a.bbox[1]]
+    own = max(gaps) if gaps else 0.0
+    return max(own, 0.0) + 0.35 * block.size
+
+
 def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float) -> bool:
     """Whether `candidate` is the next piece of a caption split across blocks."""
     cx0, _, cx1, cy1 = caption_block.bbox
     x0, y0, x1, _ = candidate.bbox
     same_size = abs(candidate.size - caption_block.size) < 0.3
-    below = 0 <= y0 - cy1 <= line_gap
+    below = -0.5 * caption_block.size <= y0 - cy1 <= min(line_gap, _leading_gap(caption_block))
     aligned = min(cx1, x1) - max(cx0, x0) > 0.5 * min(cx1 - cx0, x1 - x0)
-    beside = abs(y0 - caption_block.bbox[1]) < line_gap and 0 <= x0 - cx1 < 4 * caption_block.size
+    beside = abs(y0 - caption_block.bbox[1]) < line_gap and 0 <= x0 - cx1 < COLUMN_GAP_EM * caption_block.size
     return same_size and ((below and aligned) or beside)
 
 

@@ -24,6 +24,8 @@ class TextLine:
     text: str
     size: float
     bold: bool
+    direction: tuple[float, float] = (1.0, 0.0)
+    """Writing direction: (1, 0) for horizontal text, (0, +-1) for text set sideways."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,70 @@ def join_lines(lines: Sequence[str]) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
-def _line_from_spans(line: dict) -> TextLine | None:
+COLUMN_GAP_EM = 1.6
+"""A gap between two spans wider than this many font sizes is a column gutter, not a word space."""
+
+
+def _line_from_spans(line: dict) -> list[TextLine]:
+    """A PyMuPDF line as TextLines: one, or several where spans are a gutter apart (two columns' text
+    on one baseline, such as the captions of two figures side by side)."""
     spans = [s for s in line.get("spans", ()) if s.get("text", "")]
-    text = "".join(s["text"] for s in spans)
-    if not text.strip():
-        return None
-    first = next((s for s in spans if s["text"].strip()), spans[0])
-    bold = bool(first.get("flags", 0) & 16) or "bold" in first.get("font", "").lower()
-    return TextLine(bbox=tuple(line["bbox"]), text=text, size=round(float(first["size"]), 1), bold=bold)
+    pieces: list[list[dict]] = []
+    for span in spans:
+        if pieces and pieces[-1]:
+            last = pieces[-1][-1]
+            gap = span["bbox"][0] - last["bbox"][2]
+            if gap > COLUMN_GAP_EM * max(float(last["size"]), float(span["size"]), 1.0):
+                pieces.append([])
+        elif not pieces:
+            pieces.append([])
+        pieces[-1].append(span)
+    direction = tuple(float(v) for v in line.get("dir", (1.0, 0.0)))
+    out = []
+    for piece in pieces:
+        text = "".join(s["text"] for s in piece)
+        if not text.strip():
+            continue
+        first = next((s for s in piece if s["text"].strip()), piece[0])
+        bold = bool(first.get("flags", 0) & 16) or "bold" in first.get("font", "").lower()
+        bbox = (
+            (
+                min(s["bbox"][0] for s in piece),
+                min(s["bbox"][1] for s in piece),
+                max(s["bbox"][2] for s in piece),
+                max(s["bbox"][3] for s in piece),
+            )
+            if len(pieces) > 1
+            else tuple(line["bbox"])
+        )
+        out.append(
+            TextLine(
+                bbox=bbox, text=text, size=round(float(first["size"]), 1), bold=bold, direction=direction
+            )
+        )
+    return out
+
+
+def _side_by_side(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Lines of one block grouped by the columns they sit in: lines whose x-ranges overlap stay together.
+
+    PyMuPDF can put the captions of two figures side by side (or two columns' text) in one block.
+    """
+    groups: list[tuple[list[float], list[TextLine]]] = []
+    for line in lines:
+        x0, x1 = line.bbox[0], line.bbox[2]
+        hit = [g for g in groups if min(x1, g[0][1]) - max(x0, g[0][0]) > 0]
+        if not hit:
+            groups.append(([x0, x1], [line]))
+            continue
+        keep = hit[0]
+        for other in hit[1:]:
+            keep[0][0], keep[0][1] = min(keep[0][0], other[0][0]), max(keep[0][1], other[0][1])
+            keep[1].extend(other[1])
+            groups.remove(other)
+        keep[0][0], keep[0][1] = min(keep[0][0], x0), max(keep[0][1], x1)
+        keep[1].append(line)
+    return [sorted(g[1], key=lambda t: (t.bbox[1], t.bbox[0])) for g in groups]
 
 
 def _spaced_line(line: dict) -> str:
@@ -110,14 +168,44 @@ def page_blocks(page: pymupdf.Page) -> list[TextBlock]:
     for block in data["blocks"]:
         if block.get("type") != 0:
             continue
-        lines = tuple(tl for tl in (_line_from_spans(line) for line in block.get("lines", ())) if tl)
+        lines = [tl for line in block.get("lines", ()) for tl in _line_from_spans(line)]
         if not lines:
             continue
-        sizes = Counter()
-        for line in lines:
-            sizes[line.size] += len(line.text)
-        blocks.append(TextBlock(bbox=tuple(block["bbox"]), lines=lines, size=sizes.most_common(1)[0][0]))
+        groups = _side_by_side(lines)
+        for group in groups:
+            sizes: Counter[float] = Counter()
+            for line in group:
+                sizes[line.size] += len(line.text)
+            bbox = (
+                tuple(block["bbox"])
+                if len(groups) == 1
+                else (
+                    min(t.bbox[0] for t in group),
+                    min(t.bbox[1] for t in group),
+                    max(t.bbox[2] for t in group),
+                    max(t.bbox[3] for t in group),
+                )
+            )
+            blocks.append(TextBlock(bbox=bbox, lines=tuple(group), size=sizes.most_common(1)[0][0]))
     return blocks
+
+
+def vertical_share(blocks: Sequence[TextBlock]) -> tuple[float, tuple[float, float]]:
+    """The share of characters set sideways, and their most common direction."""
+    by_direction: Counter[tuple[float, float]] = Counter()
+    for block in blocks:
+        for line in block.lines:
+            dx, dy = line.direction
+            key = (0.0, 1.0 if dy > 0 else -1.0) if abs(dy) > abs(dx) else (1.0, 0.0)
+            by_direction[key] += len(line.text)
+    total = sum(by_direction.values())
+    if not total:
+        return 0.0, (1.0, 0.0)
+    sideways = {k: n for k, n in by_direction.items() if k[1]}
+    if not sideways:
+        return 0.0, (1.0, 0.0)
+    top = max(sideways, key=sideways.get)
+    return sum(sideways.values()) / total, top
 
 
 def body_font_size(blocks: Sequence[TextBlock]) -> float:
