@@ -10,6 +10,7 @@ from pathlib import Path
 
 from curation.texts import ItemText
 from schemas import BenchmarkItem, MedforgeError
+from schemas.jsonl import read_jsonl_objects
 
 
 class ReferenceFormatError(MedforgeError):
@@ -130,19 +131,17 @@ def load_item_texts(path: Path) -> tuple[list[ItemText], list[BenchmarkItem] | N
 
     Returns the BenchmarkItems too when every row is one (so leakage can read answers and dates).
     """
-    if not path.is_file():
-        raise ReferenceFormatError(f"missing items file {path}")
     texts: list[ItemText] = []
     items: list[BenchmarkItem] = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError:
-            raise ReferenceFormatError(f"{path}:{line_no}: not JSON") from None
+    for line_no, row in read_jsonl_objects(path):
         if "item_id" in row:
-            item = BenchmarkItem.model_validate(row)
+            try:
+                item = BenchmarkItem.model_validate(row)
+            except ValueError as error:
+                first = str(error).splitlines()[1:3]
+                raise ReferenceFormatError(
+                    f"{path}:{line_no}: not a valid BenchmarkItem: {' '.join(first)}"
+                ) from None
             items.append(item)
             texts.append(ItemText.of_item(item))
         elif "id" in row and "text" in row:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from schemas import BenchmarkItem, MedforgeError, TaxonomyTag
+from schemas.jsonl import read_jsonl_objects
 from schemas.spec import TaxonomySpec
 from taxonomy.base import TextToTag
 from taxonomy.tagging import build_taggers, tag_texts
@@ -47,15 +48,7 @@ def _row_text(row: dict[str, Any]) -> tuple[str, str | None]:
 
 def tag_file(path: Path, out: Path, taggers: list, min_confidence: float) -> tuple[int, int]:
     """Tags every row of a JSONL file (BenchmarkItem rows, or rows with `text`/`question`)."""
-    if not path.is_file():
-        raise MedforgeError(f"no such file {path}")
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as error:
-                raise MedforgeError(f"{path}:{number} is not JSON: {error.msg}") from None
+    rows = [row for _, row in read_jsonl_objects(path)]
     from taxonomy.tagging import item_text
 
     texts = []
