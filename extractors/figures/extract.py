@@ -259,11 +259,12 @@ def _figures_on_page(
     result: DocumentFigures,
 ) -> None:
     groups, orphans = assign(layout, sides)
-    result.unpaired_figures += sum(
-        1
+    big_orphans = [
+        e
         for e in orphans
         if e.bbox[2] - e.bbox[0] >= MIN_UNPAIRED_SIDE_PT and e.bbox[3] - e.bbox[1] >= MIN_UNPAIRED_SIDE_PT
-    )
+    ]
+    placed: dict[int, tuple[Box, str, list[Element]]] = {}
     for index, caption in enumerate(layout.captions):
         if caption.kind != "figure":
             continue
@@ -271,19 +272,29 @@ def _figures_on_page(
         if elements:
             bbox = grow_with_labels(layout, union([e.bbox for e in elements]), caption)
             kinds = {e.kind for e in elements}
-            source = kinds.pop() if len(kinds) == 1 else "mixed"
-        else:
-            bbox, source = None, "region"
-            preferred = sides.get("figure", BELOW)
-            for side in (preferred, ABOVE if preferred == BELOW else BELOW):
-                region = empty_region(layout, caption, side)
-                found = pixels.ink_bbox(page, region) if region else None
-                if found and found[2] - found[0] >= 30 and found[3] - found[1] >= 30:
-                    bbox = found
-                    break
-            if bbox is None:
-                result.unpaired_captions.append(f"page {layout.number}: {caption.label}")
-                continue
+            placed[index] = (bbox, kinds.pop() if len(kinds) == 1 else "mixed", elements)
+            continue
+        preferred = sides.get("figure", BELOW)
+        for side in (preferred, ABOVE if preferred == BELOW else BELOW):
+            region = empty_region(layout, caption, side)
+            found = pixels.ink_bbox(page, region) if region else None
+            if found and found[2] - found[0] >= 30 and found[3] - found[1] >= 30:
+                placed[index] = (found, "region", [])
+                break
+    waiting = [i for i, c in enumerate(layout.captions) if c.kind == "figure" and i not in placed]
+    if len(waiting) == 1 and len(big_orphans) == 1:
+        # one figure no caption could reach and one caption with no figure on a page: a figure at the foot
+        # of a column whose caption was set at the head of the next
+        element = big_orphans.pop()
+        placed[waiting[0]] = (element.bbox, element.kind, [element])
+    result.unpaired_figures += len(big_orphans)
+    for index, caption in enumerate(layout.captions):
+        if caption.kind != "figure":
+            continue
+        if index not in placed:
+            result.unpaired_captions.append(f"page {layout.number}: {caption.label}")
+            continue
+        bbox, source, elements = placed[index]
         crop = pixels.render(page, bbox, dpi)
         if pixels.is_blank(crop.gray):
             result.unpaired_captions.append(f"page {layout.number}: {caption.label} (blank image)")

@@ -89,7 +89,9 @@ def candidates(layout: PageLayout, element: Element) -> list[Candidate]:
         ]
         span = layout.columns.span_of(c)
         width = e[2] - e[0]
-        in_column = _hoverlap(e, span) >= 0.5 * width
+        # under or over its figure, a caption shares some of the figure's width (a grid of figures puts
+        # each caption under its own)
+        in_column = _hoverlap(e, span) >= 0.5 * width and _hoverlap(c, (e[0], e[2])) > 0
         ex = (e[0], e[2])
         if in_column and c[1] >= e[3] - TOL:
             gap = max(0.0, c[1] - e[3])
