@@ -45,6 +45,8 @@ class Candidate:
     caption: int
     side: str
     gap: float
+    shares_width: bool = True
+    """Whether the caption overlaps the element horizontally (for captions above or below)."""
 
 
 def is_blocker(block: TextBlock, body_size: float) -> bool:
@@ -89,18 +91,19 @@ def candidates(layout: PageLayout, element: Element) -> list[Candidate]:
         ]
         span = layout.columns.span_of(c)
         width = e[2] - e[0]
-        # under or over its figure, a caption shares some of the figure's width (a grid of figures puts
-        # each caption under its own)
-        in_column = _hoverlap(e, span) >= 0.5 * width and _hoverlap(c, (e[0], e[2])) > 0
+        in_column = _hoverlap(e, span) >= 0.5 * width
+        # under or over its figure, a caption usually shares some of its width (a grid of figures puts
+        # each caption under its own); a short caption under a wide figure still counts, ranked after
+        shares = _hoverlap(c, (e[0], e[2])) > 0
         ex = (e[0], e[2])
         if in_column and c[1] >= e[3] - TOL:
             gap = max(0.0, c[1] - e[3])
             if gap <= max_gap and not _blocked_vertically(e[3], c[1], ex, obstacles):
-                out.append(Candidate(index, BELOW, gap))
+                out.append(Candidate(index, BELOW, gap, shares))
         elif in_column and c[3] <= e[1] + TOL:
             gap = max(0.0, e[1] - c[3])
             if gap <= max_gap and not _blocked_vertically(c[3], e[1], ex, obstacles):
-                out.append(Candidate(index, ABOVE, gap))
+                out.append(Candidate(index, ABOVE, gap, shares))
         elif _voverlap(e, c) > 0.3 * min(e[3] - e[1], c[3] - c[1]):
             if c[0] >= e[2] - TOL:
                 gap = max(0.0, c[0] - e[2])
@@ -152,11 +155,11 @@ def assign(layout: PageLayout, sides: dict[str, str]) -> tuple[dict[int, list[El
             orphans.append(element)
             continue
 
-        def rank(c: Candidate) -> tuple[int, float]:
+        def rank(c: Candidate) -> tuple[int, bool, float]:
             kind = layout.captions[c.caption].kind
             preferred = sides.get(kind, BELOW)
             order = 0 if c.side == preferred else (2 if c.side == SIDE else 1)
-            return (order, c.gap)
+            return (order, not c.shares_width, c.gap)
 
         best = min(found, key=rank)
         groups.setdefault(best.caption, []).append(element)
