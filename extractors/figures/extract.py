@@ -28,6 +28,7 @@ from extractors.figures.layout import (
     page_blocks,
     page_columns,
     respaced_text,
+    vertical_share,
 )
 from extractors.figures.pairing import (
     ABOVE,
@@ -110,6 +111,23 @@ def write_image(image_dir: Path, png: bytes) -> tuple[str, str]:
 class _PageData:
     layout: PageLayout
     dropped_images: int
+    page: pymupdf.Page
+    """The page the layout was read from: the document's, or an upright copy of a sideways one."""
+
+
+SIDEWAYS_SHARE = 0.5
+"""A page whose text is more than this share sideways is read from an upright copy."""
+
+
+def _upright_copy(page: pymupdf.Page, direction: tuple[float, float], scratch: list) -> pymupdf.Page:
+    """A copy of a page turned a quarter so that its sideways text reads left to right (a landscape table
+    or figure set on a portrait page); coordinates and crops are then those of the upright page."""
+    doc = pymupdf.open()
+    scratch.append(doc)
+    rect = page.rect
+    copy = doc.new_page(width=rect.height, height=rect.width)
+    copy.show_pdf_page(copy.rect, page.parent, page.number, rotate=90 if direction[1] > 0 else -90)
+    return copy
 
 
 def _caption_text(page: pymupdf.Page, caption: cap.Caption) -> cap.Caption:
@@ -123,9 +141,14 @@ def _caption_text(page: pymupdf.Page, caption: cap.Caption) -> cap.Caption:
 
 
 def _read_page(
-    page: pymupdf.Page, number: int, repeated: set[str], images: list, limits: Limits
+    page: pymupdf.Page, number: int, repeated: set[str], images: list, limits: Limits, scratch: list
 ) -> _PageData:
     blocks = page_blocks(page)
+    share, direction = vertical_share(blocks)
+    if share > SIDEWAYS_SHARE:
+        page = _upright_copy(page, direction, scratch)
+        blocks = page_blocks(page)
+        images = page_images(page)
     body_size = body_font_size(blocks)
     captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size)]
     kept, dropped = image_elements(images, repeated)
@@ -146,7 +169,7 @@ def _read_page(
         body_size=body_size,
         blockers=blockers,
     )
-    return _PageData(layout=layout, dropped_images=dropped)
+    return _PageData(layout=layout, dropped_images=dropped, page=page)
 
 
 def _repeated_keys(per_page_images: list[list]) -> set[str]:
@@ -205,9 +228,13 @@ def extract_figures_from_bytes(
     started = time.perf_counter()
     doc = open_pdf(data, name, limits)
     result = DocumentFigures(pages=doc.page_count)
+    scratch: list[pymupdf.Document] = []
     try:
         per_page_images: list[list] = []
         for page in doc:
+            if page.rotation:
+                # text, drawings and images come in unrotated coordinates: read and crop the page in them
+                page.set_rotation(0)
             try:
                 per_page_images.append(page_images(page))
             except Exception as error:  # a damaged page: note it, go on
@@ -221,7 +248,7 @@ def extract_figures_from_bytes(
                     ReasonCode.RESOURCE_LIMIT, f"{name}: over the {limits.max_seconds:.0f}s time limit"
                 )
             try:
-                pages.append(_read_page(page, index + 1, repeated, per_page_images[index], limits))
+                pages.append(_read_page(page, index + 1, repeated, per_page_images[index], limits, scratch))
             except RecordError:
                 raise
             except Exception as error:
@@ -241,9 +268,11 @@ def extract_figures_from_bytes(
             if is_blocker(b, lay.body_size) and i not in {m for c in lay.captions for m in c.block_indexes}
         ]
         context = figure_context([join_lines(body)])
-        for layout in layouts:
-            _figures_on_page(doc[layout.number - 1], layout, sides, context, image_dir, dpi, result)
+        for data in pages:
+            _figures_on_page(data.page, data.layout, sides, context, image_dir, dpi, result)
     finally:
+        for extra in scratch:
+            extra.close()
         doc.close()
     result.seconds = time.perf_counter() - started
     return result
