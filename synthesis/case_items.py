@@ -129,8 +129,8 @@ def anatomy_words() -> frozenset[str]:
 
 
 def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str]:
-    """The diagnosis, its acronyms in the text, ICD-10 names it matches, its condition words with the
-    phrases they end, and the organism it names (see module docstring)."""
+    """The diagnosis, ICD-10 names it matches, its condition words with the phrases they end, the
+    organism it names, and the acronyms `text` defines for any of them (see module docstring)."""
     terms = [diagnosis, *acronyms_of(diagnosis, text)]
     if icd is not None:
         for term in icd.find(diagnosis):
@@ -149,6 +149,7 @@ def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str
                 terms.append(" ".join(words[start : index + 1]))
     for genus, species in _GENUS_SPECIES.findall(diagnosis):
         terms.extend([f"{genus} {species}", genus])
+    terms.extend(a for t in list(terms[1:]) if len(t) >= 6 for a in acronyms_of(t, text))
     seen: dict[str, str] = {}
     for term in terms:
         seen.setdefault(match_form(term), term)
@@ -336,7 +337,9 @@ def prepared_case(report: CaseReport, icd: TermIndex | None) -> tuple[str, str, 
     if not report.diagnosis or not report.diagnosis.strip():
         raise RecordError(ReasonCode.MISSING_FIELD, "case report has no diagnosis")
     diagnosis = clean_diagnosis(report.diagnosis)
-    giveaways = giveaway_terms(diagnosis, report.case_presentation, icd)
+    # acronyms are often defined once, in the abstract or the title, and used bare in the case
+    article = " ".join(filter(None, [report.title, report.abstract, report.case_presentation]))
+    giveaways = giveaway_terms(diagnosis, article, icd)
     case = redact_case(report.case_presentation, giveaways)
     if not _long_enough(case):
         case = redact_case(report.case_presentation, giveaways, drop=True)
