@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 import pipelines.defs
+from pipelines.defs.synthesis_extra import SpecLLMResource
 from pipelines.io_manager import StageIOManager
 from pipelines.resources import DEFAULT_HOME, BuildSettings
 
@@ -29,10 +30,12 @@ def stage_definitions() -> list[dg.Definitions]:
 
 
 def build_resources(settings: BuildSettings) -> dict[str, object]:
-    """Resources for one build: the settings and an IO manager under its work folder."""
+    """Resources for one build: the settings, an IO manager under its work folder, and the LLM the
+    spec names (swap `llm` for another `LLMBackendResource` subclass to override it)."""
     return {
         "build": settings,
         "io_manager": StageIOManager(base_dir=str(Path(settings.work_root) / "stages")),
+        "llm": SpecLLMResource(spec_path=settings.spec_path),
     }
 
 

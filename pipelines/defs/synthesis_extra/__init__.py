@@ -9,7 +9,7 @@ from collections import Counter
 import dagster as dg
 from pydantic import Field
 
-from schemas import BenchmarkSpec, ItemOrigin, RecordError, StageResult
+from schemas import BenchmarkSpec, ItemOrigin, RecordError, StageResult, load_spec
 from synthesis.checks import check_item
 from synthesis.llm import LLMBackend, NoBackend, backend_from_spec
 
@@ -63,6 +63,16 @@ class TransformersResource(LLMBackendResource):
         from synthesis.llm.transformers_backend import TransformersBackend
 
         return TransformersBackend(self.model, device=self.device)
+
+
+class SpecLLMResource(LLMBackendResource):
+    """The backend the benchmark spec names (`synthesis.backend`, `model`, `base_url`, `api_key_env`):
+    the default, so a release records which model made it. Swap in another subclass to override it."""
+
+    spec_path: str = Field(description="benchmark spec whose `synthesis` section names the backend")
+
+    def build_backend(self) -> LLMBackend:
+        return backend_from_spec(load_spec(self.spec_path).synthesis)
 
 
 def resource_from_spec(spec: BenchmarkSpec) -> LLMBackendResource:
