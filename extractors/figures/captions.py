@@ -17,7 +17,7 @@ CJK_FIGURE = r"[图圖図]"
 CJK_TABLE = r"表"
 _NUMBER = r"(?P<num>(?:S|[A-Z]\.)?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)"
 _LABEL = re.compile(
-    rf"^\s*(?:(?:Supplementa(?:l|ry)|Extended\s+Data)\s+)?"
+    rf"^\s*(?P<prefix>(?:Supplementa(?:l|ry)|SUPPLEMENTA(?:L|RY)|Extended\s+Data)\s+)?"
     rf"(?P<word>{FIGURE_WORDS}|{TABLE_WORDS}|{CJK_FIGURE}|{CJK_TABLE})\s*{_NUMBER}"
     rf"(?P<delim>\s*[:.|\-–—)]|\s{{2,}}|\s*$)?"
 )
@@ -50,6 +50,8 @@ def parse_label(text: str) -> tuple[str, str, str, str] | None:
         if not re.match(rf"{CJK_FIGURE}|{CJK_TABLE}", word)
         else word + match.group("num")
     )
+    if match.group("prefix"):  # 'Supplementary Figure S1' is not 'Figure 1' of the article
+        label = " ".join(match.group("prefix").split()) + " " + label
     rest = text[match.end() :].strip()
     return kind, label, match.group("num"), rest
 

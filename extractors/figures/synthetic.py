@@ -208,7 +208,7 @@ def write_text(
         if style.nospace:
             for word, font in line:
                 page.insert_text((cx, baseline), word, fontname=font, fontsize=size)
-                cx += _width(word, font, size) + 0.06 * size
+                cx += _width(word, font, size) + 0.12 * size
         else:
             runs: list[tuple[str, str]] = []
             for word, font in line:
