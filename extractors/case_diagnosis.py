@@ -55,7 +55,8 @@ _NOT_DISEASE = frozenset(
     "academia emphasis basis thesis stoma diploma aroma".split()
 )
 _DISEASE_HEADS = frozenset(
-    """syndrome syndromes disease diseases disorder disorders deficiency deficiencies fistula fistulae
+    """malrotation crisis storm necrosis
+    syndrome syndromes disease diseases disorder disorders deficiency deficiencies fistula fistulae
     fistulas cyst cysts pseudocyst fracture fractures tumour tumours tumor tumors cancer cancers
     neoplasm neoplasms infection infections infected abscess abscesses malformation malformations
     anomaly anomalies anomalous toxicity poisoning intoxication overdose injury injuries trauma
@@ -96,7 +97,7 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_DIAGNOSIS = re.compile(
-    r"\b(?:features?|findings?|evidence|cells?|epithelium|stroma|macrophages?|arteries|hypercellularity"
+    r"\b(?:features?|findings?|evidence|cells|epithelium|stroma|macrophages?|arteries|hypercellularity"
     r"|atypia|pattern|results?|treatments?|management|technique|approach|closure|removal|revision|repair"
     r"|surgery|resection|use|follow-up|outcome|review|report|reports|case|cases|presentation|imaging"
     r"|association|challenge|diagnosis|experience|modality|pathogen|literature|staining|stains?|markers?"

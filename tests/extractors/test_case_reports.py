@@ -138,6 +138,26 @@ def test_diagnosis_cues() -> None:
         ),
         ("Direct Midline Diastema Closure with Composite Layering Technique: A One-Year Follow-Up", None),
         ("A Striking Coronary Artery Pattern in a Grown-Up Congenital Heart Disease Patient", None),
+        # title styles not in the fixtures
+        (
+            "Spontaneous coronary artery dissection in a young woman: a case report",
+            "Spontaneous coronary artery dissection",
+        ),
+        ("A rare cause of abdominal pain: intestinal malrotation in an adult", "intestinal malrotation"),
+        (
+            "Primary hepatic lymphoma mimicking hepatocellular carcinoma: a case report",
+            "Primary hepatic lymphoma",
+        ),
+        ("Giant cell arteritis presenting with tongue necrosis", "Giant cell arteritis"),
+        (
+            "When a headache is not just a headache: cerebral venous sinus thrombosis",
+            "cerebral venous sinus thrombosis",
+        ),
+        (
+            "Anti-NMDA receptor encephalitis associated with ovarian teratoma",
+            "Anti-NMDA receptor encephalitis",
+        ),
+        ("An unusual cause of dysphagia", None),
         ("A 45-year-old man with chest pain", None),
         ("Hidden in plain sight: a case report", None),
     ],

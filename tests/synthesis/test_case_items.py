@@ -90,3 +90,73 @@ def test_llm_distractors_when_configured(spec_factory, scripted):
     )  # 'PRES' is the answer: dropped
     assert mcq.provenance[0].prompt_version.startswith("case_distractors@v1")
     assert result.metadata["llm_calls"] == 1
+
+
+def test_condition_words_and_their_forms_are_give_aways_but_drugs_and_context_are_not():
+    terms = {t.lower() for t in giveaway_terms("Levofloxacin-induced thrombocytopenia", "", None)}
+    assert {"thrombocytopenia", "thrombocytopenic"} <= terms and "levofloxacin" not in terms
+    terms = {t.lower() for t in giveaway_terms("Methemoglobinemia complicating pregnancy", "", None)}
+    assert "methemoglobinemia" in terms and "pregnancy" not in terms
+    terms = {t.lower() for t in giveaway_terms("Traumatic arteriovenous fistula of the scalp", "", None)}
+    assert {"fistula", "fistulous", "arteriovenous fistula"} <= terms and "traumatic" not in terms
+    terms = {t.lower() for t in giveaway_terms("Ipilimumab induced Graves' disease", "", None)}
+    assert "graves disease" in terms and "disease" not in terms
+    text = "Cultures grew Edwardsiella tarda. Cytomegalovirus (CMV) was found."
+    assert {"edwardsiella tarda", "edwardsiella"} <= {
+        t.lower() for t in giveaway_terms("Edwardsiella tarda endocarditis", text, None)
+    }
+    assert "CMV" in giveaway_terms("Cytomegalovirus infection", text, None)
+
+
+def test_a_history_that_names_the_condition_is_dropped_not_cut_at():
+    case = (
+        "A 60-year-old man with a history of chordoma of the sacrum was referred. "
+        "He had left gluteal and groin pain for three months and lost 6 kg. "
+        "Examination found a firm, fixed mass in the left flank with mild tenderness. "
+        "An MRI showed a lobulated, expansile multiseptated mass with intense T2 signal."
+    )
+    giveaways = giveaway_terms("Metastatic chordoma", case, None)
+    assert redact_case(case, giveaways) == ""  # the first sentence names it: nothing is left
+    kept = redact_case(case, giveaways, drop=True)
+    assert kept.startswith("He had left gluteal") and kept.endswith("intense T2 signal.")
+
+
+def test_consent_boilerplate_is_not_part_of_the_case():
+    case = (
+        "Written informed consent was obtained from the patient. A 70-year-old man had abdominal pain. "
+        "He had fever and a discharging groin wound for two weeks before admission to our clinic."
+    )
+    assert redact_case(case, ["aortoenteric fistula"]).startswith("A 70-year-old man")
+
+
+def test_distractors_are_neither_broader_categories_nor_catch_alls():
+    from synthesis.case_items import _CATCH_ALL_TITLE, holding_categories, is_broader_than
+
+    assert is_broader_than("Fracture of femur", "bilateral neck of femur fractures")
+    assert is_broader_than("Malignant neoplasm of parotid gland", "metastatic parotid tumour")
+    assert not is_broader_than("Myeloid leukaemia", "acute lymphoblastic leukemia")
+    assert holding_categories("acute lymphoblastic leukemia", icd10_categories()) == {"C91"}
+    for title in (
+        "Diseases of tongue",
+        "Other disorders of thyroid",
+        "Pericarditis in diseases classified elsewhere",
+    ):
+        assert _CATCH_ALL_TITLE.search(title)
+    assert not _CATCH_ALL_TITLE.search("Acute pericarditis")
+
+
+def test_mcq_on_a_real_diagnosis_keeps_its_category_out(spec_factory, word_embedder):
+    presentation = (
+        "A 65-year-old woman presented with fatigue, bruising and bone pain for three weeks. "
+        "Her blood count showed a white cell count of 48 x 10^9/L with 80% blasts and a platelet count "
+        "of 21 x 10^9/L. Flow cytometry of the marrow showed CD10, CD19 and TdT positive blasts."
+    )
+    result = synthesize_items(
+        spec_factory(), [], [report(presentation, "acute lymphoblastic leukemia")], [], embedder=word_embedder
+    )
+    mcq = next(i for i in result.records if i.task == TaskType.MCQ_SINGLE)
+    texts = [o.text for o in mcq.options]
+    assert "Acute lymphoblastic leukemia" in texts and "Lymphoid leukaemia" not in texts
+    assert not any(
+        t.lower().startswith(("other ", "diseases of")) or "unspecified" in t.lower() for t in texts
+    )
