@@ -230,7 +230,7 @@ def trim_candidate(candidate: str, title: bool = False) -> str:
     text = re.sub(r"^(?:the|a|an)\s+diagnos[ie]s\s+of\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(?:an?|the)\s+", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(?:and|or|of|with|in|the|a|an)$", "", text.strip(), flags=re.IGNORECASE)
-    return _first_of_two(text.strip(" ,;:()[]'\"-"))
+    return _first_of_two(text.strip(" .,;:()[]'\"-"))
 
 
 def _cue_candidates(text: str | None) -> list[tuple[int, str]]:
