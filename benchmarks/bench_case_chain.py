@@ -26,7 +26,7 @@ from embeddings.fast import cache_root  # noqa: E402
 from extractors.case_reports import build_case_report, is_case_report, parse_article  # noqa: E402
 from schemas import BenchmarkSpec, CaseReport, RecordError, TaskType, Vocabulary, content_id  # noqa: E402
 from synthesis.generate import synthesize_items  # noqa: E402
-from taxonomy import tag_items, tag_text  # noqa: E402
+from taxonomy import load_vocabulary, tag_items, tag_text  # noqa: E402
 
 FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 DEFAULT_DIRS = [FIXTURES / "case_reports" / "jats", FIXTURES / "html" / "bmc_trials"]
@@ -105,7 +105,11 @@ def main() -> None:
             synthesis={"cache_dir": str(cache_root() / "bench_case_chain")},
         )
         started = time.perf_counter()
-        synthesized = synthesize_items(spec, [], reports, [])
+        # the vocabularies the chain's synthesis asset passes: the taxonomy's own
+        vocabularies = {
+            v: load_vocabulary(v) for v in (Vocabulary.MODALITY, Vocabulary.ANATOMY, Vocabulary.ICD10)
+        }
+        synthesized = synthesize_items(spec, [], reports, [], vocabularies=vocabularies)
         synth_s = time.perf_counter() - started
         started = time.perf_counter()
         tagged = tag_items(spec, synthesized.records)
@@ -122,7 +126,9 @@ def main() -> None:
     reasons = Counter(f"synthesis:{r.reason_code}" for r in synthesized.rejections) + rejected
     print(f"rejections by reason: {dict(sorted(reasons.items()))}")
     for rejection in sorted(synthesized.rejections, key=lambda r: r.record_id):
-        print(f"  - {Path(rejection.source_uri or '').name}: {rejection.reason_code}: {rejection.message[:100]}")
+        print(
+            f"  - {Path(rejection.source_uri or '').name}: {rejection.reason_code}: {rejection.message[:100]}"
+        )
 
     dx_chapters = {r.record_id: icd_chapter(r.diagnosis) for r in with_dx}
     n_dx = len(with_dx)

@@ -133,8 +133,11 @@ def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str
     organism it names, and the acronyms `text` defines for any of them (see module docstring)."""
     terms = [diagnosis, *acronyms_of(diagnosis, text)]
     if icd is not None:
+        # a chapter's or block's names ('neoplasm', 'tuberculosis') say what kind of condition it is,
+        # which a case may say; a category's names are the diagnosis itself
         for term in icd.find(diagnosis):
-            terms.extend(term.names)
+            if term.level in (None, "category", "subcategory"):
+                terms.extend(term.names)
     organ_words = anatomy_words()
     words = match_form(diagnosis).split()
     for index, word in enumerate(words):
@@ -232,7 +235,8 @@ def _subcategory_titles() -> dict[str, str]:
 def holding_categories(diagnosis: str, icd: TermIndex | None) -> set[str]:
     """ICD-10 categories the diagnosis belongs to: those it names (with the vocabulary's synonyms)
     and those with a subcategory it names ('acute lymphoblastic leukemia' -> C91)."""
-    codes = {t.code for t in icd.find(diagnosis)} if icd is not None else set()
+    found = icd.find(diagnosis) if icd is not None else []
+    codes = {t.code for t in found if t.level in (None, "category", "subcategory")}
     folded = f" {fold_spelling(diagnosis)} "
     codes.update(code for form, code in _subcategory_titles().items() if f" {form} " in folded)
     return codes
@@ -263,7 +267,11 @@ class IcdNeighbours:
     cache_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        self._titles = [t.title for t in self.index.terms]
+        # a full ICD-10 table (the taxonomy's) also holds chapters, blocks and subcategories: chapters
+        # and blocks are catch-alls and a subcategory is its category again, so categories answer
+        categories = [t for t in self.index.terms if t.level == "category"]
+        self._terms = categories or list(self.index.terms)
+        self._titles = [t.title for t in self._terms]
         self._matrix = self._load_or_encode()
         self._queries: dict[str, np.ndarray] = {}
 
@@ -295,7 +303,7 @@ class IcdNeighbours:
         """The `count` nearest titles that are not the diagnosis, a near-copy, a category holding it or
         a catch-all (see module docstring)."""
         scores = self._matrix @ self._query(diagnosis)
-        holding = holding_categories(diagnosis, self.index)
+        holding = {code[:3] for code in holding_categories(diagnosis, self.index)}
         chosen: list[int] = []
         diagnosis_form = match_form(diagnosis)
         for position in np.argsort(-scores, kind="stable"):
@@ -303,7 +311,7 @@ class IcdNeighbours:
             form = match_form(title)
             if scores[position] >= MAX_SAME_AS_TRUTH or form in diagnosis_form or diagnosis_form in form:
                 continue
-            if self.index.terms[position].code in holding:
+            if self._terms[position].code[:3] in holding:
                 continue
             if _CATCH_ALL_TITLE.search(title) or is_broader_than(title, diagnosis):
                 continue

@@ -18,7 +18,7 @@ from schemas import BenchmarkSpec, ReasonCode, SourceDocument, TaskType, Vocabul
 from scrapers.store import store_bytes
 from synthesis.generate import synthesize_items
 from synthesis.text import contains_term
-from taxonomy import tag_items, tag_text
+from taxonomy import load_vocabulary, tag_items, tag_text
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +63,11 @@ def chain(fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory):
             )
         )
     extracted = extract_case_reports(spec, documents, base / "raw")
-    synthesized = synthesize_items(spec, [], extracted.records, [])
+    # as the chain's synthesis asset calls it: with the taxonomy's own vocabularies
+    vocabularies = {
+        v: load_vocabulary(v) for v in (Vocabulary.MODALITY, Vocabulary.ANATOMY, Vocabulary.ICD10)
+    }
+    synthesized = synthesize_items(spec, [], extracted.records, [], vocabularies=vocabularies)
     tagged = tag_items(spec, synthesized.records)
     return extracted, synthesized, tagged
 
