@@ -7,7 +7,6 @@ case-presentation section is rejected with `not_a_case_report`; parse failures w
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from schemas import (
     StageResult,
     content_id,
 )
+from schemas.dates import parse_iso_date
 
 CASE_KINDS = frozenset({"case_reports_jats", "case_reports_html", "case_reports_europepmc"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -56,15 +56,6 @@ def is_case_report(parts: ArticleParts, case_text: str | None) -> bool:
     return "case" in kind or case_text is not None
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def build_case_report(
     parts: ArticleParts, document_id: str, source_id: str, uri: str, licence: str, language: str
 ) -> CaseReport:
@@ -80,7 +71,7 @@ def build_case_report(
         doi=parts.doi,
         title=parts.title or "",
         article_type=parts.article_type,
-        published=_date(parts.published),
+        published=parse_iso_date(parts.published),
         licence=parts.licence or licence,
         language=parts.language or language,
         abstract=parts.abstract,

@@ -31,6 +31,7 @@ from schemas import (
     StageResult,
     content_id,
 )
+from schemas.dates import parse_iso_date
 
 EXAM_KINDS = frozenset({"exam_site", "exam_collection"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -39,15 +40,6 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 def is_exam_source(source: SourceSpec) -> bool:
     """Whether this stage reads the source's documents."""
     return source.kind in EXAM_KINDS or bool(source.options.get("exam")) and source.kind == "pdf"
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _record_id(document_id: str, locator: Any) -> str:
@@ -190,7 +182,7 @@ def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: by
                 "labels": q.labels,
                 "edition_year": collection.edition_year,
                 "edition_session": collection.edition_session,
-                "published": _date(collection.published),
+                "published": parse_iso_date(collection.published),
                 "uri": collection.uri,
             },
         )

@@ -23,6 +23,7 @@ from schemas import (
     StageResult,
     content_id,
 )
+from schemas.dates import parse_iso_date
 from scrapers.crawl import crawl_source
 from scrapers.store import store_bytes
 
@@ -45,15 +46,6 @@ MEDIA_TYPES = {
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _parse_date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _rejection(source_id: str, uri: str, code: str, message: str, payload: str | None = None) -> Rejection:
@@ -168,7 +160,7 @@ def crawl_to_records(
             media_type=doc["media_type"],
             byte_size=doc["byte_size"],
             licence=doc.get("licence") or source.licence,
-            source_release_date=_parse_date(doc.get("published")),
+            source_release_date=parse_iso_date(doc.get("published")),
             raw_path=doc["raw_path"],
             title=doc.get("title"),
             edition_year=doc.get("edition_year"),
