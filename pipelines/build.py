@@ -18,6 +18,7 @@ from releases import release_dir
 from schemas import ContractViolation, MedforgeError, ReleaseExistsError, load_spec
 from schemas.spec import validate_version
 
+MEDFORGE_ERRORS = {cls.__name__ for cls in (MedforgeError, *MedforgeError.__subclasses__())}
 CONTRACT_CHECK = "release_candidate_meets_contract"
 ProgressCallback = Callable[[str, str], None]
 
@@ -71,14 +72,17 @@ def _progress_logger(callback: ProgressCallback) -> dg.LoggerDefinition:
 
 
 def _user_error(result: dg.ExecuteInProcessResult) -> BaseException | None:
+    """The first failed step as one line; medforge's own errors keep just their message."""
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE" and event.step_failure_data:
-            error = event.step_failure_data.user_failure_data or event.step_failure_data.error
-            cause = getattr(event.step_failure_data, "error", None)
-            message = (
-                cause.cause.message if cause and cause.cause else (cause.message if cause else str(error))
-            )
-            return MedforgeError(f"step {event.step_key} failed: {message.strip().splitlines()[-1]}")
+            cause = event.step_failure_data.error
+            if cause is None:
+                return MedforgeError(f"step {event.step_key} failed")
+            root = cause.cause or cause
+            message = root.message.strip().splitlines()[-1] if root.message.strip() else root.cls_name or ""
+            if (root.cls_name or "") in MEDFORGE_ERRORS:
+                message = message.split(": ", 1)[-1]
+            return MedforgeError(f"step {event.step_key} failed: {message}")
     return None
 
 

@@ -188,3 +188,20 @@ def _item(question: str, answer: str):
         origin=ItemOrigin.SCRAPED,
         split="test",
     )
+
+
+def test_a_spec_that_yields_nothing_publishes_nothing(tmp_path: Path) -> None:
+    from schemas import MedforgeError
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "benchmark": "empty",
+                "sources": [{"id": "none", "kind": "pdf", "licence": "CC-BY-4.0", "paths": ["pdfs/*.pdf"]}],
+            }
+        )
+    )
+    with pytest.raises(MedforgeError, match="step benchmark_release failed: no item survived the stages"):
+        run_build(spec, "1.0.0", tmp_path / "store", tmp_path / "work")
+    assert not (tmp_path / "store" / "empty" / "1.0.0").exists()
