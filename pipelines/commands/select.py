@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 
 from pipelines.resources import DEFAULT_HOME
-from releases import resolve_release
-from releases.layout import REJECTED
+from releases import Release, resolve_release
+from releases.layout import MANIFEST
 from schemas import BenchmarkItem, MedforgeError
 from schemas.arrow import RECORD_TYPE_KEY
 from taxonomy.selection import select_items
@@ -22,22 +22,22 @@ console = Console()
 
 
 def release_items_table(ref: str, store: Path) -> pa.Table:
-    """Every split of a release (folder or benchmark@version) as one table with a `split` column."""
+    """Every split of a release (folder or benchmark@version) as one table with a `split` column.
+
+    A folder without a manifest (say, subsets written by `select`) works too: every Parquet file in
+    it written with the BenchmarkItem schema is read; clusters and rejections are not items.
+    """
     path = Path(ref)
-    if not (path.is_dir() and any(path.glob("*.parquet"))):
-        path = resolve_release(ref, store)
-    tables = []
-    for split_file in sorted(path.glob("*.parquet")):
-        if split_file.name == REJECTED:
-            continue
-        table = pq.read_table(split_file)
-        record_type = (table.schema.metadata or {}).get(RECORD_TYPE_KEY)
-        if record_type is not None and record_type.decode() != BenchmarkItem.__name__:
-            continue
-        tables.append(table)
-    if not tables:
-        raise MedforgeError(f"no item Parquet files in {path}")
-    return pa.concat_tables(tables, promote_options="default")
+    if path.is_dir() and not (path / MANIFEST).is_file():
+        tables = [
+            table
+            for table in (pq.read_table(f) for f in sorted(path.glob("*.parquet")))
+            if (table.schema.metadata or {}).get(RECORD_TYPE_KEY) == BenchmarkItem.__name__.encode()
+        ]
+        if not tables:
+            raise MedforgeError(f"no BenchmarkItem Parquet files in {path}")
+        return pa.concat_tables(tables, promote_options="default")
+    return Release.open(resolve_release(ref, store)).items_table()
 
 
 def write_selection(table: pa.Table, out: Path) -> None:

@@ -137,6 +137,15 @@ def test_cli_validate_diff_and_clear_errors(built, tmp_path: Path) -> None:
         f"rebuilt  content hash {outcome.content_hash}" in rebuilt.stdout
         and "same content hash" in rebuilt.stdout
     )
+    subset = tmp_path / "subset.parquet"
+    selected = _cli(
+        "select", str(outcome.release_path), "--where", "modality:CT or icd10:C34", "--out", str(subset)
+    )
+    assert selected.returncode == 0, selected.stderr
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(subset).to_pylist()
+    assert rows and all(any(t["code"] in {"CT", "C34"} for t in row["tags"]) for row in rows)
     same = _cli("diff", str(outcome.release_path), str(outcome.release_path), "--json")
     assert json.loads(same.stdout)["changed"] == []
     missing = _cli("build", "--spec", str(tmp_path / "nope.yaml"))
