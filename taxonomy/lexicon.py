@@ -58,6 +58,9 @@ _NEGATION_WORDS = {
 _NEGATION_AFTER = ("ruled out", "excluded", "descartad", "afastad", "excluid", "exclu", "wykluczon")
 _CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
 _NEGATION_WINDOW = 5
+# Chinese words that hold a name's character but mean something else: matched first and ignored,
+# so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑').
+_CJK_NON_TERMS = ("电脑", "電腦")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class Lexicon:
         self.max_words = max((len(k) for k in self.words), default=0)
         self.max_cased = max((len(k) for k in self.cased), default=0)
         self.cjk = dict(cjk)
-        alternatives = sorted(self.cjk, key=lambda n: (-len(n), n))
+        alternatives = sorted({*self.cjk, *map(fold, _CJK_NON_TERMS)}, key=lambda n: (-len(n), n))
         self.cjk_pattern = re.compile("|".join(re.escape(a) for a in alternatives)) if alternatives else None
 
     def _most_specific(self, entries: list[_Entry]) -> list[_Entry]:
@@ -151,7 +154,7 @@ class Lexicon:
                 i += step
         if self.cjk_pattern is not None and has_cjk(prepared.folded):
             for match in self.cjk_pattern.finditer(prepared.folded):
-                for entry in usable(self.cjk[match.group()]):
+                for entry in usable(self.cjk.get(match.group(), ())):
                     found.append((entry, match.start(), match.end()))
         return found
 

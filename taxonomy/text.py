@@ -7,9 +7,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SENTENCE_END = re.compile(r"[.;:!?\n。；！？]")
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
+# Chinese and Japanese characters are matched as substrings, never as words: leaving them out of
+# word tokens lets a Latin abbreviation written against them still be a word ('胸部CT' -> 'CT').
+_WORD = re.compile(f"[^\\W{_CJK_RANGES}]+")
+# A colon does not end a sentence: 'nega: febre, tosse' negates what the colon lists.
+_SENTENCE_END = re.compile(r"[.;!?\n。；！？]")
 
 
 @lru_cache(maxsize=4096)

@@ -87,3 +87,21 @@ def test_confidence_grows_with_independent_evidence():
     two = tagger.tag_one(TextToTag("Paciente com asma e pneumonia e espirometria alterada.", "pt-BR"))
     conf = {h.code: h.confidence for h in one}["pulmonology"]
     assert {h.code: h.confidence for h in two}["pulmonology"] > conf
+
+
+def test_latin_abbreviation_against_chinese_and_computer_is_not_brain():
+    # 'CT' written against Chinese characters is still the abbreviation; '電腦斷層' is CT, and
+    # '电脑' (computer) holds the character of the brain but is not it.
+    assert "CT" in codes("患者男，45岁，胸部CT示肺炎。", "zh-Hans", Vocabulary.MODALITY)
+    hant = "患者男，60歲，急性心肌梗塞，行胸部電腦斷層檢查。"
+    assert "CT" in codes(hant, "zh-Hant", Vocabulary.MODALITY)
+    assert "I21" in codes(hant, "zh-Hant", Vocabulary.ICD10)
+    assert not {"brain", "nervous"} & codes(hant, "zh-Hant", Vocabulary.ANATOMY)
+    assert "brain" not in codes("患者使用电脑时头痛", "zh-Hans", Vocabulary.ANATOMY)
+    assert "brain" in codes("头颅CT示脑出血", "zh-Hans", Vocabulary.ANATOMY)
+
+
+def test_negation_reaches_a_list_after_a_colon():
+    assert "R50" not in codes("A paciente nega: febre, tosse e dispneia.", "pt-BR", Vocabulary.ICD10)
+    assert "J18" in codes("Diagnosis: pneumonia.", "en", Vocabulary.ICD10)
+    assert "I21" in codes("Zawał mięśnia sercowego.", "pl", Vocabulary.ICD10)
