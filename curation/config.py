@@ -45,6 +45,8 @@ class DedupConfig:
     """Seed of the MinHash permutations."""
 
     def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            _check_option(field.name, getattr(self, field.name), field.default)
         if self.bands * self.rows != self.num_perm:
             raise SpecError("curation.options", f"bands * rows ({self.bands}*{self.rows}) != num_perm")
         if self.shingle not in ("char", "word"):
@@ -76,6 +78,23 @@ class DedupConfig:
 
     def __str__(self) -> str:
         return " ".join(self.describe(m) for m in ("exact", "minhash", "semantic"))
+
+
+def _check_option(name: str, value: Any, default: Any) -> None:
+    """Refuses a value of the wrong type or out of range ('minhash_threshold=abc', '=5', 'knn=0')."""
+    field = f"curation.options.{name}"
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SpecError(field, f"must be a number, got {value!r}")
+        if not 0.0 <= value <= 1.0:
+            raise SpecError(field, f"must be between 0 and 1, got {value}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SpecError(field, f"must be a whole number, got {value!r}")
+        if value < (0 if name == "seed" else 1):
+            raise SpecError(field, f"must be {'0 or more' if name == 'seed' else 'at least 1'}, got {value}")
+    elif isinstance(default, str) and not (isinstance(value, str) and value):
+        raise SpecError(field, f"must be a non-empty string, got {value!r}")
 
 
 PASS_THROUGH_OPTIONS = frozenset({"embedding_cache", "semantic_leakage", "backend"})

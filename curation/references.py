@@ -12,6 +12,8 @@ from curation.texts import ItemText
 from schemas import BenchmarkItem, MedforgeError
 from schemas.jsonl import read_jsonl_objects
 
+REFERENCE_SUFFIXES = (".jsonl", ".json", ".csv")
+
 
 class ReferenceFormatError(MedforgeError):
     """Raised when a reference or item file cannot be read in any known format; names the file."""
@@ -52,6 +54,8 @@ def _from_jsonl(path: Path) -> list[ReferenceItem]:
         if not line.strip():
             continue
         row = json.loads(line)
+        if not isinstance(row, dict):
+            raise ValueError(f"line {line_no} is a JSON {type(row).__name__}, not an object")
         question = row.get("question") or row.get("text") or ""
         local = row.get("realidx", row.get("id", line_no))
         out.append(
@@ -85,15 +89,18 @@ def _from_mmlu_csv(path: Path) -> list[ReferenceItem]:
 def load_reference_file(path: Path) -> list[ReferenceItem]:
     """One reference file in whichever known format its extension and content say."""
     try:
-        if path.suffix == ".jsonl":
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
             return _from_jsonl(path)
-        if path.suffix == ".csv":
+        if suffix == ".csv":
             return _from_mmlu_csv(path)
-        if path.suffix == ".json":
+        if suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and all(isinstance(v, dict) and "QUESTION" in v for v in data.values()):
                 return _from_pubmedqa(path, data)
             if isinstance(data, list):
+                if not all(isinstance(r, dict) for r in data):
+                    raise ValueError("a JSON list of reference items must hold objects")
                 return [
                     ReferenceItem(
                         f"{_benchmark_name(path)}:{r.get('id', i)}",
@@ -113,16 +120,25 @@ def load_reference_file(path: Path) -> list[ReferenceItem]:
 def load_references(paths: Iterable[Path | str]) -> list[ReferenceItem]:
     """All reference items under the given files or folders (folders searched recursively)."""
     out: list[ReferenceItem] = []
-    for raw in paths:
-        path = Path(raw)
+    given = [Path(raw) for raw in paths]
+    for path in given:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".json", ".csv"))
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REFERENCE_SUFFIXES
+            )
+            if not files:
+                raise ReferenceFormatError(
+                    f"no reference files ({', '.join(REFERENCE_SUFFIXES)}) under {path}"
+                )
             for file in files:
                 out.extend(load_reference_file(file))
         elif path.is_file():
             out.extend(load_reference_file(path))
         else:
             raise ReferenceFormatError(f"missing reference path {path}")
+    if given and not out:
+        # an empty reference set would report every item clean: refuse it instead
+        raise ReferenceFormatError(f"no reference items in {', '.join(map(str, given))}")
     return out
 
 
@@ -145,6 +161,8 @@ def load_item_texts(path: Path) -> tuple[list[ItemText], list[BenchmarkItem] | N
             items.append(item)
             texts.append(ItemText.of_item(item))
         elif "id" in row and "text" in row:
+            if not isinstance(row["text"], str) or not isinstance(row.get("language", ""), str):
+                raise ReferenceFormatError(f"{path}:{line_no}: 'text' and 'language' must be strings")
             options = _options(row.get("options"))
             texts.append(
                 ItemText.make(str(row["id"]), str(row["text"]), options, (), row.get("language", ""))
