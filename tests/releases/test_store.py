@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,6 +20,7 @@ from releases import (
     resolve_release,
     write_release,
 )
+from releases.reader import ReleaseReadError
 from schemas import Rejection, ReleaseExistsError, ReleaseNotFoundError, Stage, Vocabulary
 from schemas.records import TaxonomyTag
 
@@ -161,3 +163,28 @@ def test_diff_matches_unchanged_items_whose_origin_key_moved(tmp_path: Path, ite
     result = diff_releases(Release.open(old), Release.open(new))
     assert result.added == [] and result.removed == [] and result.changed == []
     assert result.unchanged == len(items)
+
+
+def test_damaged_release_folders_give_one_clear_error(tmp_path, items):
+    """A broken manifest, a missing or corrupt split file: a ReleaseReadError naming the file."""
+    good = write_release(tmp_path, _inputs(items))
+    split = Release.open(good).splits[0]
+    cases = {}
+    for name in ("bad_json", "not_manifest", "missing_split", "corrupt_split"):
+        cases[name] = tmp_path / name
+        shutil.copytree(good, cases[name])
+    (cases["bad_json"] / "manifest.json").write_text("{bad")
+    (cases["not_manifest"] / "manifest.json").write_text("{}")
+    (cases["missing_split"] / f"{split}.parquet").unlink()
+    (cases["corrupt_split"] / f"{split}.parquet").write_text("garbage")
+    for name, words in (
+        ("bad_json", "cannot read release manifest"),
+        ("not_manifest", "not a release manifest"),
+    ):
+        with pytest.raises(ReleaseReadError, match=words):
+            Release.open(cases[name])
+    for name, words in (("missing_split", "is missing"), ("corrupt_split", "cannot read")):
+        with pytest.raises(ReleaseReadError, match=words):
+            Release.open(cases[name]).items()
+        with pytest.raises(ReleaseReadError, match=f"{split}.parquet"):
+            Release.open(cases[name]).items_table()
