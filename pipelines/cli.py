@@ -13,6 +13,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 import pipelines.commands
 from schemas import MedforgeError
@@ -50,11 +51,16 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except MedforgeError as error:
-        err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        err_console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Exit, SystemExit) as done:
         code = getattr(done, "exit_code", getattr(done, "code", 0))
         sys.exit(code or 0)
+    except OSError as error:  # an --out that is a file, a folder without write permission, a full disk
+        where = f": {error.filename}" if error.filename else ""
+        message = escape(f"{error.strerror or error}{where}")
+        err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+        sys.exit(2)
     except typer.Abort:
         err_console.print("aborted")
         sys.exit(1)
@@ -63,7 +69,9 @@ def main() -> None:
         if hasattr(error, "show") and isinstance(getattr(error, "exit_code", None), int):
             error.show()
             sys.exit(2)
-        err_console.print(f"[red]error:[/red] {type(error).__name__}: {error}", highlight=False)
+        err_console.print(
+            f"[red]error:[/red] {type(error).__name__}: {escape(str(error))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
 
 

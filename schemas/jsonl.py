@@ -15,6 +15,8 @@ class JsonlError(MedforgeError):
 
 def read_jsonl_objects(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) for every non-blank line; raises JsonlError naming the file and line."""
+    if path.is_dir():
+        raise JsonlError(f"{path} is a folder, not a .jsonl file")
     if not path.is_file():
         raise JsonlError(f"no such file {path}")
     try:

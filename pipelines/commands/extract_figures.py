@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from extractors.figures import DEFAULT_DPI, extract_figures_from_pdf
 from schemas import MedforgeError, RecordError
 
-console = Console()
+console = Console(soft_wrap=True)  # one line per file, whatever the terminal width
 
 
 def pdf_inputs(paths: list[Path]) -> list[Path]:
@@ -53,7 +54,9 @@ def figures(
                 n_rejected += 1
                 row = {"source": str(pdf), "reason_code": str(error.reason_code), "message": str(error)}
                 rejected_file.write(json.dumps(row, ensure_ascii=False) + "\n")
-                console.print(f"[yellow]rejected[/yellow] {pdf}: {error.reason_code}", highlight=False)
+                console.print(
+                    f"[yellow]rejected[/yellow] {escape(str(pdf))}: {error.reason_code}", highlight=False
+                )
                 continue
             n_pages += found.pages
             for figure in found.figures:
@@ -77,13 +80,14 @@ def figures(
                 figures_file.write(json.dumps(row, ensure_ascii=False) + "\n")
             counts = found.counts()
             console.print(
-                f"{pdf}: {counts['figures']} figures, {counts['captions']} captions, "
+                f"{escape(str(pdf))}: {counts['figures']} figures, {counts['captions']} captions, "
                 f"{counts['unpaired_figures']} unpaired figures, "
                 f"{counts['unpaired_captions']} unpaired captions",
                 highlight=False,
             )
     console.print(
-        f"{len(pdfs)} files, {n_pages} pages: {n_figures} figures, {n_rejected} rejected -> {out}",
+        f"{len(pdfs)} files, {n_pages} pages: {n_figures} figures, {n_rejected} rejected "
+        f"-> {escape(str(out))}",
         highlight=False,
     )
 

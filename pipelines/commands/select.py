@@ -63,7 +63,7 @@ def select(
     """Select items of a release by taxonomy tags (and/or/not, ICD-10 ranges, hierarchy roll-up)."""
     table = release_items_table(release, store)
     selected = select_items(table, where)
-    console.print(f"{selected.num_rows} of {table.num_rows} items match: {where}")
+    console.print(f"{selected.num_rows} of {table.num_rows} items match: {where}", markup=False)
     if out is not None:
         write_selection(selected, out)
         console.print(f"written to {out}")
@@ -71,7 +71,8 @@ def select(
     for row in selected.slice(0, limit).to_pylist():
         codes = ", ".join(f"{t['vocabulary']}:{t['code']}" for t in (row.get("tags") or [])[:6])
         question = " ".join(str(row.get("question", "")).split())[:80]
-        console.print(f"  {row['item_id']} [{row.get('split', '')}] {question}  ({codes})", highlight=False)
+        line = f"  {row['item_id']} [{row.get('split', '')}] {question}  ({codes})"
+        console.print(line, highlight=False, markup=False)  # '[test]' and question text print as they are
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:

@@ -38,12 +38,19 @@ def by_confidence(tags: list[TaxonomyTag]) -> list[TaxonomyTag]:
 
 
 def _row_text(row: dict[str, Any]) -> tuple[str, str | None]:
+    """The text and language of a plain row; fields of the wrong type are left out, not crashed on."""
     text = row.get("text") or row.get("question") or ""
     options = row.get("options") or []
     if isinstance(options, dict):
         options = list(options.values())
-    parts = [str(text), *(o.get("text", "") if isinstance(o, dict) else str(o) for o in options)]
-    return "\n".join(p for p in parts if p), row.get("language")
+    if not isinstance(options, list):
+        options = []
+    parts = [
+        text if isinstance(text, str) else "",
+        *(str(o.get("text", "")) if isinstance(o, dict) else str(o) for o in options),
+    ]
+    language = row.get("language")
+    return "\n".join(p for p in parts if p), language if isinstance(language, str) and language else None
 
 
 def tag_file(path: Path, out: Path, taggers: list, min_confidence: float) -> tuple[int, int]:
@@ -80,7 +87,9 @@ def tag(
     tagger: Annotated[
         list[str], typer.Option("--tagger", help="lexicon (default), embedding, llm; repeat for several")
     ] = [],  # noqa: B006 - typer reads the default
-    min_confidence: Annotated[float, typer.Option("--min-confidence", help="drop weaker tags")] = 0.5,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", min=0.0, max=1.0, help="drop weaker tags (0 to 1)")
+    ] = 0.5,
 ) -> None:
     """Tag one text (--text) or a file of items (ITEMS.jsonl --out TAGGED.jsonl) with the taxonomies."""
     names = tagger or TaxonomySpec().taggers

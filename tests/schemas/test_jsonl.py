@@ -30,3 +30,8 @@ def test_bad_files_name_file_and_line(tmp_path: Path, content: bytes, message: s
         read_jsonl_objects(path)
     with pytest.raises(JsonlError, match="no such file"):
         read_jsonl_objects(tmp_path / "absent.jsonl")
+
+
+def test_folder_is_named_as_a_folder(tmp_path):
+    with pytest.raises(JsonlError, match="is a folder, not a .jsonl file"):
+        read_jsonl_objects(tmp_path)
