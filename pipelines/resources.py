@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
+from pipelines.paths import DEFAULT_HOME
 from schemas import BenchmarkSpec, load_spec
-
-DEFAULT_HOME = Path(os.environ.get("MEDFORGE_HOME", ".medforge"))
 
 
 class BuildSettings(dg.ConfigurableResource):

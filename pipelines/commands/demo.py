@@ -10,10 +10,8 @@ from typing import Annotated
 import typer
 import yaml
 
-from pipelines.build import dagster_home, local_instance, run_build
 from pipelines.commands.releases import console, print_outcome, progress_printer
-from pipelines.resources import DEFAULT_HOME
-from samples.demo import write_demo_sources
+from pipelines.paths import DEFAULT_HOME
 from schemas import MedforgeError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +22,9 @@ def demo(
     store: Annotated[Path, typer.Option("--store", help="release store folder")] = DEFAULT_HOME / "releases",
 ) -> None:
     """Build the demo release from sample sources medforge generates (no network, no API key)."""
+    from pipelines.build import local_instance, run_build
+    from samples.demo import write_demo_sources
+
     if not DEMO_SPEC.is_file():
         raise MedforgeError(f"demo spec not found at {DEMO_SPEC}")
     raw = yaml.safe_load(DEMO_SPEC.read_text(encoding="utf-8"))
@@ -46,6 +47,8 @@ def ui(
     spec: Annotated[Path, typer.Option("--spec", help="spec the UI's materializations build")] = DEMO_SPEC,
 ) -> None:
     """Start the Dagster UI on 127.0.0.1 with the local instance the CLI writes to."""
+    from pipelines.build import dagster_home
+
     dagster = shutil.which("dagster")
     if dagster is None:
         raise MedforgeError("the `dagster` command is not installed in this environment")

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 from rich.console import Console
 from rich.table import Table
 
-from data_contracts import validate_items
-from pipelines.build import BuildOutcome, local_instance, run_build
-from pipelines.resources import DEFAULT_HOME
+from pipelines.paths import DEFAULT_HOME
 from releases import Release, diff_releases, resolve_release
+
+if TYPE_CHECKING:
+    from pipelines.build import BuildOutcome
 
 console = Console(soft_wrap=True)
 STORE_OPTION = typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
@@ -48,6 +49,8 @@ def build(
     store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
 ) -> None:
     """Build a release of a benchmark spec through the Dagster asset graph."""
+    from pipelines.build import local_instance, run_build  # Dagster loads only for commands that build
+
     console.print(f"building {spec} (version {version})")
     outcome = run_build(spec, version, store, instance=local_instance(), progress=progress_printer)
     print_outcome(outcome)
@@ -58,6 +61,8 @@ def rebuild(
     store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
 ) -> None:
     """Rebuild a release from its recorded manifest (in a scratch store) and compare content hashes."""
+    from pipelines.build import run_build
+
     original = Release.open(resolve_release(release, store))
     manifest = original.manifest
     with tempfile.TemporaryDirectory(prefix="medforge-rebuild-") as scratch:
@@ -112,6 +117,8 @@ def validate(
     store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
 ) -> None:
     """Check a release against the released-items data contract (Great Expectations)."""
+    from data_contracts import validate_items
+
     opened = Release.open(resolve_release(release, store))
     report = validate_items(opened.items(), opened.splits)
     if report.success:

@@ -17,7 +17,7 @@ from annotation.policy import ReviewPolicy, gate
 from annotation.review import review_items
 from annotation.store import ReviewState
 from annotation.sync import progress, pull, push
-from pipelines.resources import DEFAULT_HOME
+from pipelines.paths import DEFAULT_HOME
 from schemas import BenchmarkItem, BenchmarkSpec, MedforgeError, from_table, load_spec
 
 console = Console()

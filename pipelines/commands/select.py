@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 
-from pipelines.resources import DEFAULT_HOME
+from pipelines.paths import DEFAULT_HOME
 from releases import Release, resolve_release
 from releases.layout import MANIFEST
 from schemas import BenchmarkItem, MedforgeError
