@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zipfile import BadZipFile
 
-from extractors.exam_text import normalise_label
+from extractors.exam_text import ParsedQuestion, normalise_label
 from schemas import ReasonCode, RecordError
 
 DEFAULT_FIELDS = {
@@ -40,19 +40,11 @@ _TRUE = {"true", "1", "yes", "sim", "oui", "y"}
 
 
 @dataclass
-class CollectionQuestion:
-    """One question of a collection, fields as mapped."""
+class CollectionQuestion(ParsedQuestion):
+    """One question of a collection, fields as mapped, with its row index and id."""
 
-    index: int
-    key: str
-    number: int | None
-    stem: str
-    options: list[tuple[str, str]] = field(default_factory=list)
-    answers: list[str] = field(default_factory=list)
-    explanation: str | None = None
-    annulled: bool = False
-    needs_image: bool = False
-    labels: list[str] = field(default_factory=list)
+    index: int = field(kw_only=True)
+    key: str = field(kw_only=True)
 
 
 @dataclass

@@ -9,28 +9,20 @@ markers (attributes data-annulled / data-has-image, or any <img> inside the ques
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from parsel import Selector
 
-from extractors.exam_text import OPTION_LINE, normalise_label, parse_questions_text
+from extractors.exam_text import OPTION_LINE, ParsedQuestion, normalise_label, parse_questions_text
 
 _TRUE = {"true", "1", "yes", "sim", "oui"}
 
 
 @dataclass
-class HtmlQuestion:
-    """One question read from a page."""
+class HtmlQuestion(ParsedQuestion):
+    """One question read from a page, with the edition the page names."""
 
-    number: int | None
-    stem: str
-    options: list[tuple[str, str]] = field(default_factory=list)
-    answers: list[str] = field(default_factory=list)
-    explanation: str | None = None
-    annulled: bool = False
-    needs_image: bool = False
-    labels: list[str] = field(default_factory=list)
     edition: str | None = None
 
 

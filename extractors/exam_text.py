@@ -30,6 +30,33 @@ class TextQuestion:
     options: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass
+class ParsedQuestion:
+    """A question's content as a page or a collection row gives it; sources add where it came from."""
+
+    number: int | None
+    stem: str
+    options: list[tuple[str, str]] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    explanation: str | None = None
+    annulled: bool = False
+    needs_image: bool = False
+    labels: list[str] = field(default_factory=list)
+
+    def content(self) -> dict[str, object]:
+        """The content fields, as the exam stage builds an ExamQuestion from them."""
+        return {
+            "number": self.number,
+            "stem": self.stem,
+            "options": self.options,
+            "answers": self.answers,
+            "explanation": self.explanation,
+            "annulled": self.annulled,
+            "needs_image": self.needs_image,
+            "labels": self.labels,
+        }
+
+
 def normalise_label(label: str) -> str:
     """'a' -> 'A'; digits stay."""
     return label.strip().upper()
