@@ -97,5 +97,5 @@ def _check_option(name: str, value: Any, default: Any) -> None:
         raise SpecError(field, f"must be a non-empty string, got {value!r}")
 
 
-PASS_THROUGH_OPTIONS = frozenset({"embedding_cache", "semantic_leakage", "backend"})
-"""Option keys read elsewhere (cache folder, encoder backend, whether leakage uses embeddings)."""
+PASS_THROUGH_OPTIONS = frozenset({"embedding_cache", "semantic_leakage", "backend", "quantize"})
+"""Option keys read elsewhere (cache folder, encoder backend, int8 weights, leakage by embeddings)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -37,7 +39,14 @@ from schemas import (
     StageResult,
 )
 
-__all__ = ["CLUSTERS_SCHEMA", "CurationResult", "DuplicateCluster", "curate_items", "representative_rank"]
+__all__ = [
+    "CLUSTERS_SCHEMA",
+    "CurationResult",
+    "DuplicateCluster",
+    "curate_items",
+    "representative_rank",
+    "spec_embedder",
+]
 
 _REASONS = {
     "exact": ReasonCode.EXACT_DUPLICATE,
@@ -100,15 +109,26 @@ def _rejection(item: BenchmarkItem, code: str, message: str, cluster_id: str | N
     )
 
 
-def default_embedder(spec: BenchmarkSpec, config: DedupConfig) -> TextEmbedder:
-    """The fast encoder for the configured model, behind the content-hash cache."""
-    from embeddings.cache import CachedEmbedder
-    from embeddings.fast import cache_root, fast_encoder
+def embedder_from_options(options: Mapping[str, Any], cache_dir: Path | None = None) -> TextEmbedder:
+    """The embedder curation options name (`semantic_model`, `backend`, `quantize`; vectors cached in
+    `cache_dir`, else `cache_root()`), loaded only at the first encode. The build's shared embedder
+    and the `dedup` / `leakage` commands are both made here."""
+    from embeddings import LazyEmbedder
 
+    config = DedupConfig.from_options(dict(options))
+    return LazyEmbedder(
+        config.semantic_model,
+        backend=str(options.get("backend", "auto")),
+        cache_dir=cache_dir,
+        quantize=bool(options.get("quantize", False)),
+    )
+
+
+def spec_embedder(spec: BenchmarkSpec, cache_dir: Path | None = None) -> TextEmbedder:
+    """The embedder of `spec.curation.options`, cached in its `embedding_cache` folder if it names
+    one, else in `cache_dir`."""
     cache = spec.curation.options.get("embedding_cache")
-    folder = spec.resolve(cache) if cache else cache_root() / "embeddings"
-    backend = str(spec.curation.options.get("backend", "auto"))
-    return CachedEmbedder(fast_encoder(config.semantic_model, backend), folder)
+    return embedder_from_options(spec.curation.options, spec.resolve(cache) if cache else cache_dir)
 
 
 def _dedup(
@@ -135,7 +155,7 @@ def _dedup(
             unique.append(item)
     methods = list(spec.curation.methods)
     if "semantic" in methods and embedder is None:
-        embedder = default_embedder(spec, config)
+        embedder = spec_embedder(spec)
     outcome = find_duplicates(
         [ItemText.of_item(i) for i in unique],
         methods,
@@ -194,7 +214,7 @@ def _leakage(
         references = load_references(spec.resolve(p) for p in spec.leakage.references)
         use_embeddings = bool(spec.leakage.options.get("semantic_leakage", True))
         if use_embeddings and embedder is None:
-            embedder = default_embedder(spec, config)
+            embedder = spec_embedder(spec)
         hits = reference_leaks(
             [ItemText.of_item(i) for i in items],
             references,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from functools import cache
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -65,9 +64,3 @@ class SentenceEncoder:
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
-
-
-@cache
-def default_encoder() -> SentenceEncoder:
-    """One shared MiniLM encoder per process (loading takes seconds)."""
-    return SentenceEncoder()

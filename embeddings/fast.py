@@ -139,6 +139,21 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
     tmp.replace(target)
 
 
+def resolve_backend(backend: str, device: str) -> str:
+    """The backend "auto" stands for on a device: fp16 torch on a GPU, ONNX on the CPU."""
+    if backend != "auto":
+        return backend
+    return "torch" if device.startswith("cuda") else "onnx"
+
+
+def encoder_name(model: str, backend: str, device: str, quantize: bool = True) -> str:
+    """The name a FastEncoder of these settings has (caches key on it), known before it loads."""
+    backend = resolve_backend(backend, device)
+    if backend == "onnx":
+        return f"{model}+onnx-{'int8' if quantize else 'fp32'}"
+    return f"{model}+torch-{'fp16' if device.startswith('cuda') else 'fp32'}"
+
+
 class FastEncoder:
     """A TextEmbedder on the fast path; `name` says model and variant (the cache keys on it).
 
@@ -159,9 +174,7 @@ class FastEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.model = model
         self.device = device or select_device()
-        self.backend = (
-            ("torch" if self.device.startswith("cuda") else "onnx") if backend == "auto" else backend
-        )
+        self.backend = resolve_backend(backend, self.device)
         model_dir = Path(_model_path(model))
         self.max_length = _max_length(model_dir)
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -175,13 +188,13 @@ class FastEncoder:
             options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            self.name = f"{model}+onnx-{'int8' if quantize else 'fp32'}"
+            self.name = encoder_name(model, self.backend, self.device, quantize)
             self.token_budget = token_budget or CPU_TOKEN_BUDGET
         else:
             from embeddings.torch_backend import TorchRunner  # imports CUDA bits only on this path
 
             self._runner = TorchRunner(model_dir, self.device, _pooling_mode(model_dir))
-            self.name = f"{model}+torch-{'fp16' if self.device.startswith('cuda') else 'fp32'}"
+            self.name = encoder_name(model, self.backend, self.device, quantize)
             self.token_budget = token_budget or self._runner.default_token_budget()
 
     @property
@@ -220,6 +233,6 @@ class FastEncoder:
 
 
 @cache
-def fast_encoder(model: str = DEFAULT_MODEL, backend: str = "auto") -> FastEncoder:
-    """One shared fast encoder per model, backend and process (loading takes seconds)."""
-    return FastEncoder(model, backend=backend)
+def fast_encoder(model: str = DEFAULT_MODEL, backend: str = "auto", quantize: bool = True) -> FastEncoder:
+    """One shared fast encoder per model, backend, precision and process (loading takes seconds)."""
+    return FastEncoder(model, backend=backend, quantize=quantize)

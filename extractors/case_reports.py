@@ -85,6 +85,30 @@ def build_case_report(
     )
 
 
+def case_report_of_article(
+    data: bytes,
+    media_type: str | None,
+    document_id: str,
+    source_id: str,
+    uri: str,
+    licence: str,
+    language: str,
+) -> CaseReport:
+    """The case report in one article's bytes (JATS or journal HTML); RecordError when it cannot be
+    read, has no title, or is not a case report. The stage and `medforge extract case-reports` both
+    go through here, so they accept and refuse the same articles."""
+    parts = parse_article(data, media_type, uri)
+    if not parts.title:
+        raise RecordError(ReasonCode.MISSING_FIELD, "article has no title")
+    report = build_case_report(parts, document_id, source_id, uri, licence, language)
+    if not is_case_report(parts, report.case_presentation):
+        raise RecordError(
+            ReasonCode.NOT_A_CASE_REPORT,
+            f"article type '{parts.article_type}' and no case-presentation section",
+        )
+    return report
+
+
 def _reject(doc: SourceDocument, code: str, message: str) -> Rejection:
     return Rejection(
         record_id="case-" + content_id([doc.document_id]),
@@ -114,18 +138,17 @@ def extract_case_reports(
         records_in += 1
         try:
             data = (raw_store / doc.raw_path).read_bytes()
-            parts = parse_article(data, doc.media_type, doc.uri)
-            if not parts.title:
-                raise RecordError(ReasonCode.MISSING_FIELD, "article has no title")
-            report = build_case_report(
-                parts, doc.document_id, doc.source_id, doc.uri, doc.licence, source.language
-            )
-            if not is_case_report(parts, report.case_presentation):
-                raise RecordError(
-                    ReasonCode.NOT_A_CASE_REPORT,
-                    f"article type '{parts.article_type}' and no case-presentation section",
+            records.append(
+                case_report_of_article(
+                    data,
+                    doc.media_type,
+                    doc.document_id,
+                    doc.source_id,
+                    doc.uri,
+                    doc.licence,
+                    source.language,
                 )
-            records.append(report)
+            )
         except RecordError as error:
             rejections.append(_reject(doc, error.reason_code, str(error)))
         except OSError as error:

@@ -11,11 +11,12 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.definitions import all_asset_graph, build_resources
-from pipelines.defs.release import BUILD_JOB
-from pipelines.resources import DEFAULT_HOME, BuildSettings
+from pipelines.definitions import definitions_for
+from pipelines.defs.release.jobs import BUILD_JOB
+from pipelines.paths import DEFAULT_HOME
+from pipelines.resources import BuildSettings, SpecResource
 from releases import release_dir
-from schemas import ContractViolation, MedforgeError, ReleaseExistsError, load_spec
+from schemas import ContractViolation, MedforgeError, ReleaseExistsError
 from schemas.spec import validate_version
 
 MEDFORGE_ERRORS = {cls.__name__ for cls in (MedforgeError, *MedforgeError.__subclasses__())}
@@ -93,24 +94,28 @@ def run_build(
     work_root: Path | str | None = None,
     instance: dg.DagsterInstance | None = None,
     progress: ProgressCallback | None = None,
+    cache_root: Path | str | None = None,
 ) -> BuildOutcome:
-    """Build one release of the spec; raises MedforgeError with one clear line when it cannot."""
+    """Build one release of the spec; raises MedforgeError with one clear line when it cannot.
+
+    `cache_root` holds LLM replies and embeddings (default: `cache` in the work folder).
+    """
     if version != "auto":
         validate_version(version)
-    spec = load_spec(spec_path)
+    pinned = SpecResource.pinned(spec_path)  # read once: every step of the run sees this spec
+    spec = pinned.get()
     if version != "auto" and release_dir(Path(store_root), spec.benchmark, version).exists():
         raise ReleaseExistsError(
             spec.benchmark, version, str(release_dir(Path(store_root), spec.benchmark, version))
         )
     work = Path(work_root) if work_root else DEFAULT_HOME / "work" / spec.benchmark
     settings = BuildSettings(
-        spec_path=str(Path(spec_path).resolve()),
         version=version,
         store_root=str(Path(store_root).resolve()),
         work_root=str(work.resolve()),
+        cache_root=str(Path(cache_root).resolve()) if cache_root else "",
     )
-    defs = dg.Definitions.merge(all_asset_graph(), dg.Definitions(resources=build_resources(settings)))
-    job = defs.resolve_job_def(BUILD_JOB)
+    job = definitions_for(pinned, settings).resolve_job_def(BUILD_JOB)
     loggers: dict[str, Any] = {}
     run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     if progress is not None:

@@ -23,18 +23,20 @@ PREVIEW_FIELDS = (
 )
 
 
+def markdown_cell(value: Any, width: int = 80) -> str:
+    """One Markdown table cell: one line, no pipes, at most `width` characters ("—" for nothing)."""
+    text = str(value if value is not None else "—").replace("|", "/").replace("\n", " ")
+    return text[:width] + ("…" if len(text) > width else "")
+
+
 def _preview(result: StageResult[Any]) -> str:
     rows = [r.model_dump(mode="json") for r in list(result.records)[:PREVIEW_ROWS]]
     if not rows:
         return "_no records_"
     fields = [f for f in PREVIEW_FIELDS if f in rows[0]][:4]
 
-    def cell(value: Any) -> str:
-        text = str(value).replace("|", "/").replace("\n", " ")
-        return text[:80] + ("…" if len(text) > 80 else "")
-
     lines = ["| " + " | ".join(fields) + " |", "|" + "---|" * len(fields)]
-    lines += ["| " + " | ".join(cell(row.get(f)) for f in fields) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown_cell(row.get(f)) for f in fields) + " |" for row in rows]
     return "\n".join(lines)
 
 

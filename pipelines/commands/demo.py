@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +44,18 @@ def demo(
     )
 
 
+def dagster_command() -> str:
+    """The `dagster` executable of this interpreter's environment (a venv's bin folder need not be on
+    PATH: `.venv/bin/medforge ui` works as it is), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dagster"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("dagster")
+    if found is None:
+        raise MedforgeError(f"the `dagster` command is not installed beside {sys.executable} nor on PATH")
+    return found
+
+
 def ui(
     port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1")] = 3000,
     spec: Annotated[Path, typer.Option("--spec", help="spec the UI's materializations build")] = DEMO_SPEC,
@@ -49,30 +63,23 @@ def ui(
     """Start the Dagster UI on 127.0.0.1 with the local instance the CLI writes to."""
     from pipelines.build import dagster_home
 
-    dagster = shutil.which("dagster")
-    if dagster is None:
-        raise MedforgeError("the `dagster` command is not installed in this environment")
+    dagster = dagster_command()
+    bin_dir = str(Path(dagster).parent)
     env = {
         **os.environ,
+        # dagster dev starts its code server and daemon by name: they must be found beside it
+        "PATH": os.pathsep.join([bin_dir, *[p for p in os.environ.get("PATH", "").split(os.pathsep) if p]]),
         "DAGSTER_HOME": str(dagster_home()),
         "MEDFORGE_SPEC": str(spec.resolve()),
         "MEDFORGE_STORE": str((DEFAULT_HOME / "releases").resolve()),
         "MEDFORGE_WORK": str((DEFAULT_HOME / "work" / "ui").resolve()),
     }
     console.print(f"Dagster UI on http://127.0.0.1:{port} (stop with Ctrl-C)")
-    args = [
-        "env",
-        "--default-signal=INT",
-        dagster,
-        "dev",
-        "-m",
-        "pipelines.definitions",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        str(port),
-    ]
-    os.execvpe("env", args, env)
+    args = [dagster, "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    # a shell that starts us in the background ignores SIGINT, and dagster dev would copy that to
+    # SIGTERM and never stop: the default handler survives exec, an ignored one would not be reset
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execve(dagster, args, env)
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from extractors.case_reports import build_case_report, parse_article
+from extractors.case_reports import case_report_of_article
 from schemas import MedforgeError, ReasonCode, RecordError, sha256_hex
 
 
@@ -23,10 +23,7 @@ def article_row(path: Path) -> dict[str, object]:
         data = path.read_bytes()
     except OSError as error:
         raise RecordError(ReasonCode.FETCH_FAILED, f"cannot read: {error}") from None
-    parts = parse_article(data, None, path.name)
-    if not parts.title:
-        raise RecordError(ReasonCode.MISSING_FIELD, "article has no title")
-    report = build_case_report(parts, sha256_hex(data), "cli", str(path), "unknown", "en")
+    report = case_report_of_article(data, None, sha256_hex(data), "cli", str(path), "unknown", "en")
     return {
         "source": str(path),
         "pmcid": report.pmcid,

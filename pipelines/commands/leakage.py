@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from curation.config import DedupConfig
+from curation.curate import embedder_from_options
 from curation.leakage import reference_leaks
 from curation.references import load_item_texts, load_references
 from pipelines.commands.dedup import parse_options
@@ -36,15 +37,13 @@ def leakage(
     """Flag items found in reference benchmarks; writes one flag per leaked item to DIR/leakage.jsonl."""
     if not reference:
         raise MedforgeError("give at least one --reference file or folder")
-    config = DedupConfig.from_options(parse_options(option))
+    options = parse_options(option)
+    config = DedupConfig.from_options(options)
     texts, _ = load_item_texts(items)
     references = load_references(reference)
     embedder = None
     if semantic:
-        from embeddings.cache import CachedEmbedder
-        from embeddings.fast import cache_root, fast_encoder
-
-        embedder = CachedEmbedder(fast_encoder(config.semantic_model), cache_root() / "embeddings")
+        embedder = embedder_from_options(options)
     hits = reference_leaks(texts, references, ngram, config, embedder)
     best: dict[str, object] = {}
     for hit in sorted(hits, key=lambda h: (h.item_id, -h.score)):

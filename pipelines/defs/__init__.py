@@ -1,1 +1,2 @@
-"""Dagster definitions, one sub-package per stage; `pipelines.definitions` merges them all."""
+"""The Dagster definitions, one package per domain with fixed file names (`assets.py`, `checks.py`,
+`sensors.py`, `partitions.py`, `jobs.py`); `pipelines.definitions` loads them all with `dg.load_defs`."""

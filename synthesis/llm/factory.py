@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from schemas import BenchmarkSpec, SpecError
 from schemas.spec import SynthesisSpec
 from synthesis.llm.base import LLMBackend, NoBackend, is_llm
@@ -31,13 +33,23 @@ def backend_from_spec(settings: SynthesisSpec) -> LLMBackend:
     return TransformersBackend(settings.model, device=settings.options.get("device"))
 
 
-def client_from_spec(spec: BenchmarkSpec, backend: LLMBackend | None = None) -> LLMClient | None:
-    """An LLM client with the spec's cache and limits, or None on the deterministic path."""
+def spec_cache_dir(spec: BenchmarkSpec, given: Path | None = None) -> Path | None:
+    """Where LLM replies are cached: the spec's `synthesis.cache_dir` when it names one, else `given`
+    (the build's cache folder), else nowhere."""
+    return spec.resolve(spec.synthesis.cache_dir) if spec.synthesis.cache_dir else given
+
+
+def client_from_spec(
+    spec: BenchmarkSpec, backend: LLMBackend | None = None, cache_dir: Path | None = None
+) -> LLMClient | None:
+    """An LLM client with the spec's limits and a reply cache in `spec_cache_dir`, or None on the
+    deterministic path."""
     settings = spec.synthesis
     backend = backend if backend is not None else backend_from_spec(settings)
     if not is_llm(backend):
         return None
-    cache = ResponseCache(spec.resolve(settings.cache_dir)) if settings.cache_dir else None
+    folder = spec_cache_dir(spec, cache_dir)
+    cache = ResponseCache(folder) if folder else None
     return LLMClient(
         backend,
         cache=cache,

@@ -240,7 +240,7 @@ def test_cli_writes_articles_and_rejections(tmp_path: Path, fixtures_dir: Path) 
     )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["source"] for r in rows] == [str(good), str(page)]
+    assert [r["source"] for r in rows] == [str(good)]  # the trial protocol page is no case report
     first = rows[0]
     for key in (
         "pmcid",
@@ -255,4 +255,8 @@ def test_cli_writes_articles_and_rejections(tmp_path: Path, fixtures_dir: Path) 
         assert first[key], key
     assert first["figures"][0]["label"] == "Figure 1"
     rejected = [json.loads(line) for line in (tmp_path / "out.rejected.jsonl").read_text().splitlines()]
-    assert rejected == [{"source": str(bad), "reason": "parse_error", "message": rejected[0]["message"]}]
+    assert [(r["source"], r["reason"]) for r in rejected] == [
+        (str(page), "not_a_case_report"),
+        (str(bad), "parse_error"),
+    ]
+    assert "Study protocol" in rejected[0]["message"]  # the article type that made it no case report

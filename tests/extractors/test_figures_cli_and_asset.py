@@ -13,9 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.defs.figures_extra import figures_by_document, pdf_documents, stored_pdf_ids
+from pipelines.defs.extract.assets import figures_by_document
+from pipelines.defs.extract.partitions import pdf_documents
+from pipelines.defs.extract.sensors import stored_pdf_ids
 from pipelines.io_manager import StageIOManager
-from pipelines.resources import BuildSettings
+from pipelines.resources import BuildSettings, SpecResource
 from schemas import Rejection, SourceDocument, sha256_hex, to_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -102,7 +104,8 @@ def test_asset_materializes_one_document_partition(tmp_path: Path) -> None:
         partition_key=digest,
         instance=instance,
         resources={
-            "build": BuildSettings(spec_path=str(spec), work_root=str(work)),
+            "spec": SpecResource(path=str(spec)),
+            "build": BuildSettings(work_root=str(work)),
             "io_manager": io_manager,
         },
     )

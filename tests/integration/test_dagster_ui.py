@@ -61,3 +61,54 @@ def test_webserver_lists_the_release_chain(tmp_path: Path) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.mark.integration
+def test_medforge_ui_serves_with_nothing_on_path(tmp_path: Path) -> None:
+    """`.venv/bin/medforge ui` as a new user runs it: no activated venv, not even a PATH."""
+    port = _free_port()
+    medforge = Path(sys.executable).parent / "medforge"
+    env = {k: v for k, v in os.environ.items() if k != "PATH"}
+    env["MEDFORGE_HOME"] = str(tmp_path)
+    process = subprocess.Popen(
+        [str(medforge), "ui", "--port", str(port)],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"medforge ui exited: {process.stderr.read().decode()[-2000:]}")
+                if time.monotonic() > deadline:
+                    pytest.fail("medforge ui did not serve on 127.0.0.1")
+                time.sleep(0.5)
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql", data=query, headers={"Content-Type": "application/json"}
+        )
+        deadline = time.monotonic() + 120
+        keys: set[str] = set()
+        while "benchmark_release" not in keys and time.monotonic() < deadline:
+            reply = json.loads(urllib.request.urlopen(request, timeout=30).read())
+            keys = {
+                "/".join(node["assetKey"]["path"]) for node in (reply.get("data") or {}).get("assetNodes", [])
+            }
+            time.sleep(1)
+        assert {"source_documents", "figures_by_document", "benchmark_release"} <= keys
+        assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # the CLI's own instance
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        assert process.returncode is not None

@@ -26,8 +26,9 @@ from annotation.review import review_items
 from annotation.store import ReviewState
 from annotation.sync import pull, push
 from annotation.tasks import external_id
-from pipelines.defs.review_extra import LabelStudioResource, label_studio_reviews, review_policy_met
-from pipelines.resources import BuildSettings
+from pipelines.defs.review.checks import review_policy_met
+from pipelines.defs.review.sensors import label_studio_reviews
+from pipelines.resources import LabelStudioResource, SpecResource
 from schemas import ReasonCode, ReviewStatus, load_spec
 
 pytestmark = pytest.mark.integration
@@ -223,11 +224,9 @@ def test_sensor_pulls_new_reviews_requests_the_release_and_the_check_gates(label
     items = sample_items.french_items()[::200]
     client = connect(label_studio.url, label_studio.token)
     push(spec, items, client)
-    build = BuildSettings(
-        spec_path=str(spec_path), work_root=str(tmp_path / "work"), store_root=str(tmp_path / "s")
-    )
+    pinned = SpecResource.pinned(spec_path)
     resources = {
-        "build": build,
+        "spec": pinned,
         "label_studio": LabelStudioResource(url=label_studio.url, token=label_studio.token),
     }
 
@@ -237,7 +236,7 @@ def test_sensor_pulls_new_reviews_requests_the_release_and_the_check_gates(label
     second = label_studio_reviews(dg.build_sensor_context(resources=resources, cursor=first.cursor))
     assert isinstance(second, dg.SkipReason) and "no new reviews" in second.skip_message
 
-    check = review_policy_met(build=build, reviewed_items=review_items(spec, items))
+    check = review_policy_met(spec=pinned, reviewed_items=review_items(spec, items))
     assert not check.passed and check.metadata["review_pending"].value == len(items)
 
     sdk = LabelStudio(base_url=label_studio.url, api_key=label_studio.token)
@@ -247,7 +246,7 @@ def test_sensor_pulls_new_reviews_requests_the_release_and_the_check_gates(label
     third = label_studio_reviews(dg.build_sensor_context(resources=resources, cursor=first.cursor))
     assert isinstance(third, dg.SensorResult) and third.cursor != first.cursor
     assert third.run_requests[0].tags["medforge/decided"] == str(len(items))
-    check = review_policy_met(build=build, reviewed_items=review_items(spec, items))
+    check = review_policy_met(spec=pinned, reviewed_items=review_items(spec, items))
     assert check.passed and check.metadata["review_accepted"].value == len(items)
 
     away = {

@@ -42,6 +42,33 @@ def test_definitions_load_with_the_whole_chain() -> None:
     assert chain <= {key.to_user_string() for key in job.asset_layer.executable_asset_keys}
 
 
+def test_defs_are_one_package_per_domain_with_fixed_file_names() -> None:
+    import pipelines.defs
+    from pipelines.definitions import defs
+
+    root = Path(pipelines.defs.__file__).parent
+    domains = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert domains == ["curation", "extract", "release", "review", "sources", "synthesis", "taxonomy"]
+    allowed = {"__init__.py", "assets.py", "checks.py", "sensors.py", "partitions.py", "jobs.py"}
+    for domain in domains:
+        assert {p.name for p in (root / domain).glob("*.py")} <= allowed, domain
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert checks == {
+        "release_candidate_meets_contract",
+        "release_has_no_cross_split_duplicates",
+        "curated_items_dedup_counts",
+        "synthesized_items_pass_item_checks",
+        "translations_are_linked",
+        "review_policy_met",
+    }
+    assert {s.name for s in defs.sensors} == {
+        "crawl_sources_sensor",
+        "pdf_documents_sensor",
+        "label_studio_reviews",
+    }
+    assert set(defs.resources) == {"spec", "build", "io_manager", "llm", "embedder", "label_studio"}
+
+
 @pytest.fixture(scope="module")
 def small_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small copy of the demo: 2 editions x 8 questions and the textbook PDF."""
@@ -103,7 +130,7 @@ def test_rebuild_gives_the_same_content_hash(built, small_spec: Path, tmp_path: 
 
 
 def test_contract_blocks_a_release_with_a_broken_item(small_spec: Path, tmp_path: Path, monkeypatch) -> None:
-    import pipelines.defs.review.assets as review_assets
+    import annotation.review
     from schemas import StageResult
 
     def break_one(spec, items):
@@ -111,7 +138,7 @@ def test_contract_blocks_a_release_with_a_broken_item(small_spec: Path, tmp_path
         broken = items[0].with_changes(language="english")
         return StageResult(stage="review", records=[broken, *items[1:]], records_in=len(items))
 
-    monkeypatch.setattr(review_assets, "review_items", break_one)
+    monkeypatch.setattr(annotation.review, "review_items", break_one)
     with pytest.raises(ContractViolation, match=r"language.*itm-"):
         run_build(small_spec, "2.0.0", tmp_path / "store", tmp_path / "work")
     assert not (tmp_path / "store" / "unit-demo" / "2.0.0").exists()

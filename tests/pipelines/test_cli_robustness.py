@@ -53,7 +53,8 @@ def assert_one_error_line(code: int, err: str, *words: str) -> None:
 def test_extract_case_reports_accounts_for_every_input_end_to_end(tmp_path, fixtures_dir):
     """Real JATS, BMC HTML and XML, and bad files: each input is a row or a rejection with a reason."""
     good = [
-        fixtures_dir / "case_reports" / "jats" / "hindawi" / "PMC4657150.xml",
+        fixtures_dir / "case_reports" / "jats" / "hindawi" / "PMC4735894.xml",  # a case report
+        fixtures_dir / "case_reports" / "jats" / "hindawi" / "PMC4657150.xml",  # a research article
         fixtures_dir / "html" / "bmc_trials" / "trials-16_1_1" / "fulltext.html",
         fixtures_dir / "html" / "bmc_trials" / "trials-16_1_1" / "fulltext.xml",
     ]
@@ -98,6 +99,9 @@ def test_extract_case_reports_accounts_for_every_input_end_to_end(tmp_path, fixt
     assert "s’est présenté" in legacy["case_presentation"]
     assert "root:" not in json.dumps(rows[str(tmp_path / "xxe.xml")])  # the entity is never read
     assert rows[str(tmp_path / "bom.xml")]["title"] == rows[str(good[0])]["title"]
+    # the command refuses what the stage refuses: an article that presents no case is no case report
+    research = rejected[str(good[1])]
+    assert research["reason"] == "not_a_case_report" and "research-article" in research["message"]
     for name in ("empty.xml", "binary.xml", "truncated.xml", "folder", "missing"):
         assert str(tmp_path / name) in rejected
 

@@ -8,7 +8,7 @@ import dagster as dg
 import pyarrow as pa
 
 from pipelines.metadata import stage_output
-from pipelines.resources import BuildSettings
+from pipelines.resources import BuildSettings, SpecResource
 from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
 from schemas import MedforgeError, Stage, StageResult, Vocabulary
 from taxonomy.coverage import empty_branches
@@ -25,6 +25,8 @@ STAGE_INPUTS = (
     "reviewed_items",
     "release_candidate",
 )
+"""Every stage whose books the manifest keeps, in chain order: `benchmark_release` takes these as its
+inputs, so adding a stage here is all it takes to count it."""
 
 
 @dg.asset(
@@ -32,9 +34,9 @@ STAGE_INPUTS = (
     kinds={"python"},
     description="Reviewed items with their split assigned deterministically (by source key and seed).",
 )
-def release_candidate(build: BuildSettings, reviewed_items: StageResult) -> dg.Output[StageResult]:
-    spec = build.load_spec()
-    items = assign_splits(reviewed_items.records, spec.splits, spec.seed)
+def release_candidate(spec: SpecResource, reviewed_items: StageResult) -> dg.Output[StageResult]:
+    benchmark = spec.get()
+    items = assign_splits(reviewed_items.records, benchmark.splits, benchmark.seed)
     return stage_output(
         StageResult(
             stage=Stage.RELEASE, records=sorted(items, key=lambda i: i.item_id), records_in=len(items)
@@ -52,68 +54,45 @@ def _fingerprints(documents: StageResult) -> list[dict[str, Any]]:
 @dg.asset(
     group_name="release",
     kinds={"parquet"},
+    ins={
+        **{name: dg.AssetIn(name) for name in STAGE_INPUTS},
+        "duplicate_clusters": dg.AssetIn("duplicate_clusters"),
+    },
     description=(
         "The versioned release: a Parquet file per split, rejected.parquet, clusters, images, manifest.json "
         "and a dataset card, written atomically; a published version is never overwritten."
     ),
 )
 def benchmark_release(
-    build: BuildSettings,
-    source_documents: StageResult,
-    exam_questions: StageResult,
-    case_reports: StageResult,
-    figures: StageResult,
-    synthesized_items: StageResult,
-    translated_items: StageResult,
-    tagged_items: StageResult,
-    curated_items: StageResult,
-    reviewed_items: StageResult,
-    release_candidate: StageResult,
-    duplicate_clusters: pa.Table,
+    spec: SpecResource, build: BuildSettings, duplicate_clusters: pa.Table, **stage_results: StageResult
 ) -> dg.MaterializeResult:
-    spec = build.load_spec()
-    results = dict(
-        zip(
-            STAGE_INPUTS,
-            (
-                source_documents,
-                exam_questions,
-                case_reports,
-                figures,
-                synthesized_items,
-                translated_items,
-                tagged_items,
-                curated_items,
-                reviewed_items,
-                release_candidate,
-            ),
-            strict=True,
-        )
-    )
-    if not release_candidate.records:
+    benchmark = spec.get()
+    results = {name: stage_results[name] for name in STAGE_INPUTS}
+    candidate = results["release_candidate"]
+    if not candidate.records:
         raise MedforgeError(
             f"no item survived the stages ({sum(len(r.rejections) for r in results.values())} rejections); "
             "refusing to publish an empty release"
         )
     store = build.store_root
-    version = next_version(store, spec.benchmark) if build.version == "auto" else build.version
+    version = next_version(store, benchmark.benchmark) if build.version == "auto" else build.version
     path = write_release(
         store,
         ReleaseInputs(
-            benchmark=spec.benchmark,
+            benchmark=benchmark.benchmark,
             version=version,
-            spec=spec.content(),
-            spec_hash=spec.spec_hash(),
-            spec_path=str(build.spec_path),
-            spec_base_dir=spec.base_dir,
-            items=release_candidate.records,
+            spec=benchmark.content(),
+            spec_hash=benchmark.spec_hash(),
+            spec_path=str(spec.path),
+            spec_base_dir=benchmark.base_dir,
+            items=candidate.records,
             rejections=[r for result in results.values() for r in result.rejections],
             stage_counts={name: result.counts() for name, result in results.items()},
             stage_metadata={name: result.metadata for name, result in results.items() if result.metadata},
-            input_fingerprints=_fingerprints(source_documents),
+            input_fingerprints=_fingerprints(results["source_documents"]),
             image_root=build.image_dir(),
             extra_tables={"clusters": duplicate_clusters},
-            empty_branches={str(v): empty_branches(release_candidate.records, v) for v in Vocabulary},
+            empty_branches={str(v): empty_branches(candidate.records, v) for v in Vocabulary},
         ),
     )
     manifest = Release.open(path).manifest

@@ -1,7 +1,1 @@
-"""Expert review of items."""
-
-import dagster as dg
-
-from pipelines.defs.review.assets import reviewed_items
-
-defs = dg.Definitions(assets=[reviewed_items])
+"""Expert review of items in Label Studio."""

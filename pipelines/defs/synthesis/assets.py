@@ -1,5 +1,5 @@
-"""Synthesis assets: thin wrappers over `synthesis.generate`, given the LLM resource, the taxonomy
-vocabularies and a response cache in the build's working folder."""
+"""Synthesis assets: thin wrappers over `synthesis.generate`, given the LLM and embedder resources, the
+taxonomy vocabularies and the build's cache folder (LLM replies replayed on a rebuild)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,21 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.defs.synthesis_extra import LLMBackendResource
 from pipelines.metadata import stage_output
-from pipelines.resources import BuildSettings
-from schemas import BenchmarkSpec, StageResult, Vocabulary
-from synthesis.generate import synthesize_items, translate_items
-from taxonomy.vocabularies import load_vocabulary
+from pipelines.resources import BuildSettings, EmbedderResource, LLMBackendResource, SpecResource
+from schemas import StageResult, Vocabulary
 
 # the vocabularies figure VQA draws answers and sibling distractors from: the tagger's own, so a
 # generated item's answer and its tags use the same codes
 VQA_VOCABULARIES = (Vocabulary.MODALITY, Vocabulary.ANATOMY, Vocabulary.ICD10)
-
-
-def spec_with_cache(build: BuildSettings) -> BenchmarkSpec:
-    """The spec, with LLM responses cached in the build's cache folder unless the spec names one:
-    a rebuild then replays responses instead of calling (and paying for) the model again."""
-    spec = build.load_spec()
-    if spec.synthesis.cache_dir:
-        return spec
-    cache = str(build.cache_dir() / "llm")
-    return spec.model_copy(update={"synthesis": spec.synthesis.model_copy(update={"cache_dir": cache})})
+LLM_CACHE = "llm"
+"""Sub-folder of the build's cache for LLM replies (unless the spec's `synthesis.cache_dir` names one)."""
 
 
 def vocabularies() -> dict[Vocabulary, Any]:
     """The taxonomy vocabularies synthesis works with."""
+    from taxonomy.vocabularies import load_vocabulary
+
     return {vocabulary: load_vocabulary(vocabulary) for vocabulary in VQA_VOCABULARIES}
 
 
@@ -44,20 +35,26 @@ def vocabularies() -> dict[Vocabulary, Any]:
     ),
 )
 def synthesized_items(
+    spec: SpecResource,
     build: BuildSettings,
     llm: LLMBackendResource,
+    embedder: EmbedderResource,
     exam_questions: StageResult,
     case_reports: StageResult,
     figures: StageResult,
 ) -> dg.Output[StageResult]:
+    from synthesis.generate import synthesize_items
+
     return stage_output(
         synthesize_items(
-            spec_with_cache(build),
+            spec.get(),
             exam_questions.records,
             case_reports.records,
             figures.records,
             llm=llm.build_backend(),
             vocabularies=vocabularies(),
+            embedder=embedder.build_embedder(),
+            cache_dir=build.cache_dir(LLM_CACHE),
         )
     )
 
@@ -71,8 +68,20 @@ def synthesized_items(
     ),
 )
 def translated_items(
-    build: BuildSettings, llm: LLMBackendResource, synthesized_items: StageResult
+    spec: SpecResource,
+    build: BuildSettings,
+    llm: LLMBackendResource,
+    embedder: EmbedderResource,
+    synthesized_items: StageResult,
 ) -> dg.Output[StageResult]:
+    from synthesis.generate import translate_items
+
     return stage_output(
-        translate_items(spec_with_cache(build), synthesized_items.records, llm=llm.build_backend())
+        translate_items(
+            spec.get(),
+            synthesized_items.records,
+            llm=llm.build_backend(),
+            embedder=embedder.build_embedder(),
+            cache_dir=build.cache_dir(LLM_CACHE),
+        )
     )

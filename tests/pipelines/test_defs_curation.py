@@ -1,16 +1,18 @@
-"""The curation extras in Dagster: the blocking cross-split check and the flags table, run for real."""
+"""Curation and release checks in Dagster: the blocking cross-split check and the flags table, for real."""
 
 from __future__ import annotations
 
 import dagster as dg
 import yaml
 
-from pipelines.defs.curation_extra import curation_flags, defs, release_has_no_cross_split_duplicates
-from pipelines.resources import BuildSettings
+from pipelines.definitions import asset_graph
+from pipelines.defs.curation.assets import curation_flags
+from pipelines.defs.release.checks import release_has_no_cross_split_duplicates
+from pipelines.resources import SpecResource
 from schemas import Flag, StageResult
 
 
-def _settings(tmp_path) -> BuildSettings:
+def _spec(tmp_path) -> SpecResource:
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         yaml.safe_dump(
@@ -21,9 +23,7 @@ def _settings(tmp_path) -> BuildSettings:
             }
         )
     )
-    return BuildSettings(
-        spec_path=str(spec), store_root=str(tmp_path / "store"), work_root=str(tmp_path / "w")
-    )
+    return SpecResource(path=str(spec))
 
 
 def test_blocking_check_fails_on_cross_split_duplicates(tmp_path, make_item):
@@ -33,19 +33,19 @@ def test_blocking_check_fails_on_cross_split_duplicates(tmp_path, make_item):
     other = make_item("Which vitamin deficiency causes scurvy in sailors?").model_copy(
         update={"split": "test"}
     )
-    build = _settings(tmp_path)
+    spec = _spec(tmp_path)
     bad = release_has_no_cross_split_duplicates(
-        build=build, release_candidate=StageResult("release", [dev, test, other])
+        spec=spec, release_candidate=StageResult("release", [dev, test, other])
     )
     assert not bad.passed and bad.metadata["cross_split_pairs"].value == 1
     assert bad.metadata["by_method"].value == {"exact": 1}
     good = release_has_no_cross_split_duplicates(
-        build=build, release_candidate=StageResult("release", [dev, other])
+        spec=spec, release_candidate=StageResult("release", [dev, other])
     )
     assert good.passed
-    (spec,) = release_has_no_cross_split_duplicates.check_specs
-    assert spec.blocking and spec.asset_key == dg.AssetKey("release_candidate")
-    assert release_has_no_cross_split_duplicates in defs.asset_checks
+    (check,) = release_has_no_cross_split_duplicates.check_specs
+    assert check.blocking and check.asset_key == dg.AssetKey("release_candidate")
+    assert check.key in asset_graph().resolve_asset_graph().asset_check_keys
 
 
 def test_flags_table_lists_leakage_flags(make_item):

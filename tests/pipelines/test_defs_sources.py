@@ -7,8 +7,10 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from pipelines.defs.sources_extra import CRAWL_ASSETS, PARTITIONS, crawl_sources_sensor, family_source_ids
-from pipelines.resources import BuildSettings
+from pipelines.defs.sources.assets import exam_sites_crawl, family_source_ids
+from pipelines.defs.sources.partitions import FAMILY_PARTITIONS
+from pipelines.defs.sources.sensors import crawl_sources_sensor
+from pipelines.resources import BuildSettings, SpecResource
 from samples.exam_site import render_exam_site
 from schemas import load_spec
 
@@ -31,9 +33,7 @@ def test_family_ids_and_sensor(tmp_path: Path) -> None:
     assert family_source_ids(load_spec(path), "exam_sites") == ["demo-exam-site"]
     assert family_source_ids(load_spec(path), "case_reports") == []
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(
-            instance=instance, resources={"build": BuildSettings(spec_path=str(path))}
-        )
+        context = dg.build_sensor_context(instance=instance, resources={"spec": SpecResource(path=str(path))})
         result = crawl_sources_sensor(context)
         [request] = result.dynamic_partitions_requests
         assert request.partitions_def_name == "exam_sites_sources" and list(request.partition_keys) == [
@@ -43,13 +43,12 @@ def test_family_ids_and_sensor(tmp_path: Path) -> None:
 
 def test_exam_site_crawl_materializes(tmp_path: Path) -> None:
     path = _spec_file(tmp_path)
-    build = BuildSettings(
-        spec_path=str(path), work_root=str(tmp_path / "work"), store_root=str(tmp_path / "rel")
-    )
+    build = BuildSettings(work_root=str(tmp_path / "work"), store_root=str(tmp_path / "rel"))
+    resources = {"spec": SpecResource(path=str(path)), "build": build}
     with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions(PARTITIONS["exam_sites"].name, ["demo-exam-site"])
+        instance.add_dynamic_partitions(FAMILY_PARTITIONS["exam_sites"].name, ["demo-exam-site"])
         result = dg.materialize(
-            [CRAWL_ASSETS[0]], instance=instance, resources={"build": build}, partition_key="demo-exam-site"
+            [exam_sites_crawl], instance=instance, resources=resources, partition_key="demo-exam-site"
         )
         assert result.success
         [event] = result.asset_materializations_for_node("exam_sites_crawl")

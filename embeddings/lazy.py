@@ -1,0 +1,60 @@
+"""The embedder a build or a command shares: the fast encoder behind the content cache, loaded late.
+
+One object is handed to synthesis, tagging and curation, so a build loads one model at most once,
+and not at all when no stage encodes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.cache import CachedEmbedder
+from embeddings.encoder import DEFAULT_MODEL
+from embeddings.fast import cache_root, encoder_name, fast_encoder, select_device
+
+
+class LazyEmbedder:
+    """A `TextEmbedder` whose model loads at the first `encode`; `name` is known before that."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        backend: str = "auto",
+        cache_dir: Path | str | None = None,
+        quantize: bool = False,
+    ) -> None:
+        self.model = model
+        self.backend = backend
+        self.quantize = quantize
+        self.cache_dir = Path(cache_dir) if cache_dir else cache_root() / "embeddings"
+        self.name = encoder_name(model, backend, select_device(), quantize)
+        self._loaded: CachedEmbedder | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded (a stage encoded something)."""
+        return self._loaded is not None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 rows, cached by content."""
+        if self._loaded is None:
+            self._loaded = CachedEmbedder(
+                fast_encoder(self.model, self.backend, self.quantize), self.cache_dir
+            )
+        return self._loaded.encode(texts)
+
+    @property
+    def last_hits(self) -> int:
+        """Texts of the last call served from the cache."""
+        return self._loaded.last_hits if self._loaded is not None else 0
+
+
+@cache
+def default_encoder() -> LazyEmbedder:
+    """The embedder of a caller that passes none: MiniLM (fp32) cached under `cache_root()`, one per
+    process. A build passes its own (the `embedder` resource), with the cache in its cache folder."""
+    return LazyEmbedder()
