@@ -17,7 +17,7 @@ import pytest
 import yaml
 from label_studio_sdk import LabelStudio
 
-from annotation import sample_items, server
+from annotation import server
 from annotation.agreement import cohen_kappa
 from annotation.client import LabelStudioClient, connect
 from annotation.errors import LabelStudioAuthError, LabelStudioUnavailable
@@ -29,6 +29,7 @@ from annotation.tasks import external_id
 from pipelines.defs.review_extra import LabelStudioResource, label_studio_reviews, review_policy_met
 from pipelines.resources import BuildSettings
 from schemas import ReasonCode, ReviewStatus, load_spec
+from tests.annotation import sample_items
 
 pytestmark = pytest.mark.integration
 BOSS = "boss@medforge.local"
