@@ -51,7 +51,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-Source = ExamQuestion | Figure | CaseReport
+InputRecord = ExamQuestion | Figure | CaseReport  # what synthesis reads
 
 
 def _rejection(
@@ -79,7 +79,7 @@ def _rejection(
     )
 
 
-def _where(record: Source) -> str | None:
+def _where(record: InputRecord) -> str | None:
     """Where in its document an input record sits, when the record knows."""
     if isinstance(record, Figure):
         return f"page {record.page}"
@@ -88,7 +88,7 @@ def _where(record: Source) -> str | None:
     return None
 
 
-def _reject(books: Books[BenchmarkItem], record: Source, error: RecordError) -> None:
+def _reject(books: Books[BenchmarkItem], record: InputRecord, error: RecordError) -> None:
     """Book an input record that made no item, with the record as its payload."""
     books.reject(
         _rejection(
@@ -100,7 +100,7 @@ def _reject(books: Books[BenchmarkItem], record: Source, error: RecordError) -> 
 def _book_candidates(
     books: Books[BenchmarkItem],
     by_generator: Counter[str],
-    record: Source,
+    record: InputRecord,
     generator: str,
     candidates: list[Candidate],
 ) -> None:
