@@ -78,14 +78,14 @@ def apply_decision(item: BenchmarkItem, decision: Decision) -> BenchmarkItem | R
     if status is ReviewStatus.REJECTED:
         events = [*item.review_events, *others, _event(final, note=note)]
         rejected = item.with_changes(review_status=ReviewStatus.REJECTED, review_events=events)
-        return Rejection(
-            record_id=item.item_id,
-            record_type="BenchmarkItem",
-            stage=Stage.REVIEW,
-            reason_code=ReasonCode.REVIEW_REJECTED,
-            message=final.reason(),
-            source_uri=item.source.uri,
-            payload=rejected.model_dump_json(),
+        return Rejection.of(
+            Stage.REVIEW,
+            item.item_id,
+            "BenchmarkItem",
+            ReasonCode.REVIEW_REJECTED,
+            final.reason(),
+            uri=item.source.uri,
+            payload=rejected,
         )
     changes: dict[str, list[Any]] = {}
     update: dict[str, Any] = {}

@@ -13,7 +13,7 @@ Ground truth is either a `figure_captions.json` ({doc: [{id, label, caption}]}) 
 A figure counts as paired correctly when its label number matches a true figure and its caption
 matches (both empty, or similarity >= 0.9 after whitespace and case are normalised); where the truth
 knows the page (the synthetic set), the page must match too. `--synthetic` scores the layouts of
-`extractors.figures.synthetic` (written with PyMuPDF, truth known by construction) and also counts
+`samples.figure_layouts` (written with PyMuPDF, truth known by construction) and also counts
 right pairs whose box overlaps the true figure's by IoU >= 0.5 ("box").
 """
 
@@ -34,11 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors.figures import (  # noqa: E402
-    extract_figures_from_bytes,
-    extract_figures_from_pdf,
-    synthetic,  # noqa: E402
-)
+from extractors.figures import extract_figures_from_bytes, extract_figures_from_pdf  # noqa: E402
+from samples import figure_layouts  # noqa: E402
 from schemas import RecordError  # noqa: E402
 
 FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
@@ -262,11 +259,13 @@ def _f1(right: int, predicted: int, true: int) -> float:
 
 def run_synthetic(args: argparse.Namespace) -> int:
     """Per-layout scores on the generated set, then the totals and the speed."""
-    unknown = set(args.layout or ()) - set(synthetic.LAYOUTS)
+    unknown = set(args.layout or ()) - set(figure_layouts.LAYOUTS)
     if unknown:
-        print(f"unknown layouts {sorted(unknown)}; known: {', '.join(synthetic.LAYOUTS)}", file=sys.stderr)
+        print(
+            f"unknown layouts {sorted(unknown)}; known: {', '.join(figure_layouts.LAYOUTS)}", file=sys.stderr
+        )
         return 2
-    docs = list(synthetic.documents(args.layout, variants=args.variants, seed=args.seed))
+    docs = list(figure_layouts.documents(args.layout, variants=args.variants, seed=args.seed))
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         for doc in docs:

@@ -9,17 +9,22 @@ half of them get an annotation before the pull, created in bulk through the API.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from label_studio_sdk import LabelStudio
 
-from annotation import sample_items, server
-from annotation.client import connect
-from annotation.review import review_items
-from annotation.sync import pull, push
-from schemas.spec import parse_spec
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the fixture items live in tests/, beside the packages
+
+from annotation import server  # noqa: E402
+from annotation.client import connect  # noqa: E402
+from annotation.review import review_items  # noqa: E402
+from annotation.sync import pull, push  # noqa: E402
+from schemas.spec import parse_spec  # noqa: E402
+from tests.annotation import sample_items  # noqa: E402
 
 
 def main() -> None:

@@ -96,19 +96,6 @@ def representative_rank(items: Sequence[BenchmarkItem]) -> list[int]:
     return rank
 
 
-def _rejection(item: BenchmarkItem, code: str, message: str, cluster_id: str | None = None) -> Rejection:
-    return Rejection(
-        record_id=item.item_id,
-        record_type="BenchmarkItem",
-        stage=Stage.CURATE,
-        reason_code=code,
-        message=message,
-        source_uri=item.source.uri,
-        cluster_id=cluster_id,
-        payload=item.model_dump_json(),
-    )
-
-
 def embedder_from_options(options: Mapping[str, Any], cache_dir: Path | None = None) -> TextEmbedder:
     """The embedder curation options name (`semantic_model`, `backend`, `quantize`; vectors cached in
     `cache_dir`, else `cache_root()`), loaded only at the first encode. The build's shared embedder
@@ -143,11 +130,15 @@ def _dedup(
         if item.item_id in first:
             copies[item.item_id] += 1
             rejections.append(
-                _rejection(
-                    item,
+                Rejection.of(
+                    Stage.CURATE,
+                    item.item_id,
+                    "BenchmarkItem",
                     ReasonCode.EXACT_DUPLICATE,
                     f"identical copy of {item.item_id} (same content id)",
-                    f"exact-{item.item_id}",
+                    uri=item.source.uri,
+                    payload=item,
+                    cluster_id=f"exact-{item.item_id}",
                 )
             )
         else:
@@ -179,7 +170,18 @@ def _dedup(
             message = (
                 f"{cluster.method} duplicate of {cluster.kept} (similarity {score:.3f}; {cluster.settings})"
             )
-            rejections.append(_rejection(item, _REASONS[cluster.method], message, cluster.cluster_id))
+            rejections.append(
+                Rejection.of(
+                    Stage.CURATE,
+                    item.item_id,
+                    "BenchmarkItem",
+                    _REASONS[cluster.method],
+                    message,
+                    uri=item.source.uri,
+                    payload=item,
+                    cluster_id=cluster.cluster_id,
+                )
+            )
             continue
         reason = outcome.skipped.get(item.item_id)
         if reason is not None:
@@ -247,7 +249,18 @@ def _leakage(
         if leaked and policy == "drop":
             best = max(leaked, key=lambda h: h.score)
             message = f"leaked: {best.method} match {best.ref_id} (score {best.score:.3f})"
-            rejections.append(_rejection(item.model_copy(update=update), ReasonCode.LEAKED, message))
+            leaked_item = item.model_copy(update=update)
+            rejections.append(
+                Rejection.of(
+                    Stage.CURATE,
+                    item.item_id,
+                    "BenchmarkItem",
+                    ReasonCode.LEAKED,
+                    message,
+                    uri=item.source.uri,
+                    payload=leaked_item,
+                )
+            )
             continue
         if (leaked or late) and policy == "review":
             update["review_status"] = ReviewStatus.PENDING

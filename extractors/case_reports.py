@@ -56,6 +56,11 @@ def is_case_report(parts: ArticleParts, case_text: str | None) -> bool:
     return "case" in kind or case_text is not None
 
 
+def case_record_id(document_id: str) -> str:
+    """The content id of the case report of one document."""
+    return "case-" + content_id([document_id])
+
+
 def build_case_report(
     parts: ArticleParts, document_id: str, source_id: str, uri: str, licence: str, language: str
 ) -> CaseReport:
@@ -63,7 +68,7 @@ def build_case_report(
     case_text = case_presentation(parts.sections) or case_presentation(parts.abstract_sections)
     diagnosis, found_in = find_diagnosis(parts, case_text, use_title=is_case_report(parts, case_text))
     return CaseReport(
-        record_id="case-" + content_id([document_id]),
+        record_id=case_record_id(document_id),
         document_id=document_id,
         source_id=source_id,
         uri=uri,
@@ -110,13 +115,9 @@ def case_report_of_article(
 
 
 def _reject(doc: SourceDocument, code: str, message: str) -> Rejection:
-    return Rejection(
-        record_id="case-" + content_id([doc.document_id]),
-        record_type="CaseReport",
-        stage=Stage.EXTRACT,
-        reason_code=str(code),
-        message=message,
-        source_uri=doc.uri,
+    """The document that gave no case report, under the id its report would have had."""
+    return Rejection.of(
+        Stage.EXTRACT, case_record_id(doc.document_id), "CaseReport", code, message, uri=doc.uri, payload=doc
     )
 
 
@@ -155,7 +156,7 @@ def extract_case_reports(
             rejections.append(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
     found = Counter(r.diagnosis_found_in.split(":")[0] for r in records if r.diagnosis_found_in)
     return StageResult(
-        stage="extract_case_reports",
+        stage=Stage.EXTRACT,
         records=records,
         rejections=rejections,
         records_in=records_in,

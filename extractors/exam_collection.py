@@ -57,7 +57,7 @@ class CollectionFile:
     uri: str | None = None
     exam: str | None = None
     questions: list[CollectionQuestion] = field(default_factory=list)
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    bad_rows: list[tuple[int, str, Any]] = field(default_factory=list)  # (index, message, the raw row)
 
 
 def get_path(data: Any, path: str | None) -> Any:
@@ -227,7 +227,9 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
             result.edition_session = result.edition_session or groups.get("session")
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            result.bad_rows.append((index, f"row {index} is a {type(row).__name__}, not a record of fields"))
+            result.bad_rows.append(
+                (index, f"row {index} is a {type(row).__name__}, not a record of fields", row)
+            )
             continue
         options_list = _options(get_path(row, fields["options"]), row, options.get("option_columns"))
         labels = [label for label, _ in options_list]

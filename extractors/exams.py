@@ -9,7 +9,7 @@ Annulled questions and those that need an image are kept and flagged; synthesis 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from extractors.exam_pdf import is_answer_key, parse_answer_key_pdf, parse_exam_
 from extractors.html_text import decode_html
 from schemas import (
     BenchmarkSpec,
+    Books,
     ExamQuestion,
     Option,
     ReasonCode,
@@ -46,31 +47,35 @@ def _record_id(document_id: str, locator: Any) -> str:
     return "exq-" + content_id([document_id, locator])
 
 
-def _reject(doc: SourceDocument, code: str, message: str, locator: Any = None) -> Rejection:
-    return Rejection(
-        record_id=_record_id(doc.document_id, locator if locator is not None else "document"),
-        record_type="ExamQuestion" if locator is not None else "SourceDocument",
-        stage=Stage.EXTRACT,
-        reason_code=str(code),
-        message=message,
-        source_uri=doc.uri,
+def _reject(
+    doc: SourceDocument,
+    code: str,
+    message: str,
+    locator: Any = None,
+    where: str | None = None,
+    payload: Any = None,
+) -> Rejection:
+    """A whole document (no locator) or one question of it (`where` says where, `payload` what it held)."""
+    if locator is None:
+        return Rejection.of(
+            Stage.EXTRACT,
+            _record_id(doc.document_id, "document"),
+            "SourceDocument",
+            code,
+            message,
+            uri=doc.uri,
+            payload=doc,
+        )
+    return Rejection.of(
+        Stage.EXTRACT,
+        _record_id(doc.document_id, locator),
+        "ExamQuestion",
+        code,
+        message,
+        uri=doc.uri,
+        locator=where or f"question {locator}",
+        payload=payload,
     )
-
-
-class _Books:
-    """Records, rejections and the in/expanded counts of the stage."""
-
-    def __init__(self) -> None:
-        self.records: list[ExamQuestion] = []
-        self.rejections: list[Rejection] = []
-        self.units = 0
-        self.expanded = 0
-        self.by_source: dict[str, int] = defaultdict(int)
-
-    def unit(self, outputs: int) -> None:
-        """One input unit gave `outputs` records + rejections (>= 1 by construction)."""
-        self.units += 1
-        self.expanded += max(0, outputs - 1)
 
 
 def _question(
@@ -119,18 +124,27 @@ def _question(
 
 
 def _emit(
-    books: _Books, doc: SourceDocument, build: list[tuple[Any, dict[str, Any]]], source: SourceSpec
+    books: Books[ExamQuestion],
+    doc: SourceDocument,
+    build: list[tuple[Any, dict[str, Any]]],
+    source: SourceSpec,
+    bad_rows: Sequence[Rejection] = (),
 ) -> None:
-    """Build every question of one unit; a question that cannot be built is a rejection."""
+    """Build every question of one unit and book them with its bad rows; a question that cannot be built
+    is a rejection carrying the fields it had."""
+    records: list[ExamQuestion] = []
+    rejections: list[Rejection] = []
     for locator, fields in build:
         try:
-            books.records.append(_question(doc, source, locator, **fields))
+            records.append(_question(doc, source, locator, **fields))
         except RecordError as error:
-            books.rejections.append(_reject(doc, error.reason_code, str(error), locator))
-    books.unit(len(build))
+            rejections.append(_reject(doc, error.reason_code, str(error), locator, payload=fields))
+    books.book(records, [*rejections, *bad_rows])
 
 
-def _html(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
+def _html(
+    books: Books[ExamQuestion], doc: SourceDocument, source: SourceSpec, data: bytes, exam: str
+) -> None:
     html = decode_html(data, doc.media_type)
     questions = parse_question_page(html, source.options)
     if not questions:
@@ -155,7 +169,9 @@ def _html(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, e
     _emit(books, doc, build, source)
 
 
-def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: bytes, exam: str) -> None:
+def _collection(
+    books: Books[ExamQuestion], doc: SourceDocument, source: SourceSpec, data: bytes, exam: str
+) -> None:
     collection = read_collection(data, doc.media_type, doc.uri, source.options)
     if not collection.questions:
         bad = f" ({len(collection.bad_rows)} rows are not records of fields)" if collection.bad_rows else ""
@@ -174,14 +190,15 @@ def _collection(books: _Books, doc: SourceDocument, source: SourceSpec, data: by
         )
         for q in collection.questions
     ]
-    _emit(books, doc, build, source)
-    for index, message in collection.bad_rows:  # part of the same unit: each is one more output
-        books.rejections.append(_reject(doc, ReasonCode.PARSE_ERROR, message, f"row-{index}"))
-        books.expanded += 1
+    bad_rows = [  # part of the same unit: each is one more output
+        _reject(doc, ReasonCode.PARSE_ERROR, message, f"row-{index}", f"row {index}", {"row": row})
+        for index, message, row in collection.bad_rows
+    ]
+    _emit(books, doc, build, source, bad_rows)
 
 
 def _pdf_pair(
-    books: _Books,
+    books: Books[ExamQuestion],
     paper: SourceDocument,
     key: SourceDocument | None,
     source: SourceSpec,
@@ -221,14 +238,15 @@ def extract_exam_questions(
     """Exam questions from every exam document of the spec; the chain's exam entry point."""
     raw_store = Path(raw_store)
     sources = {s.id: s for s in spec.sources if is_exam_source(s)}
-    books = _Books()
+    books: Books[ExamQuestion] = Books(Stage.EXTRACT)
+    by_source: Counter[str] = Counter()
     papers: list[SourceDocument] = []
     keys: list[SourceDocument] = []
     for doc in sorted(documents, key=lambda d: (d.source_id, d.uri)):
         source = sources.get(doc.source_id)
         if source is None:
             continue
-        books.by_source[source.id] += 1
+        by_source[source.id] += 1
         exam = str(source.options.get("exam") or source.id)
         try:
             if doc.media_type == "application/pdf":
@@ -240,11 +258,9 @@ def extract_exam_questions(
             else:
                 _collection(books, doc, source, data, exam)
         except RecordError as error:
-            books.rejections.append(_reject(doc, error.reason_code, str(error)))
-            books.unit(1)
+            books.reject(_reject(doc, error.reason_code, str(error)))
         except OSError as error:
-            books.rejections.append(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
-            books.unit(1)
+            books.reject(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
     keys_by_edition: dict[tuple[Any, ...], list[SourceDocument]] = defaultdict(list)
     for key in keys:
         keys_by_edition[_edition_key(key)].append(key)
@@ -264,24 +280,21 @@ def extract_exam_questions(
                 str(sources[paper.source_id].options.get("exam") or paper.source_id),
             )
         except RecordError as error:
-            books.rejections.append(_reject(paper, error.reason_code, str(error)))
-            books.unit(1)
+            books.reject(_reject(paper, error.reason_code, str(error)))
     for key in keys:
         if key.uri not in used:
-            books.rejections.append(
+            books.reject(
                 _reject(key, ReasonCode.MISSING_FIELD, "answer key without an exam paper of the same edition")
             )
-            books.unit(1)
     records = sorted(books.records, key=lambda q: (q.source_id, q.uri))  # stable: page/file order kept
     rejections = sorted(books.rejections, key=lambda r: (r.source_uri or "", r.record_id))
-    return StageResult(
-        stage="extract_exams",
-        records=records,
-        rejections=rejections,
-        records_in=books.units,
-        expanded=books.expanded,
+    # every exam document is one input unit, except that an answer key joins the paper it belongs to
+    return books.result(
+        sum(by_source.values()) - len(used),
+        records,
+        rejections,
         metadata={
-            "documents_by_source": dict(sorted(books.by_source.items())),
+            "documents_by_source": dict(sorted(by_source.items())),
             "annulled": sum(q.annulled for q in records),
             "needs_image": sum(q.needs_image for q in records),
             "answer_keys_paired": len(used),

@@ -1,1 +1,1 @@
-"""Sample sources medforge generates itself for the demo and fast tests (no network, no fixtures)."""
+"""Sources medforge generates itself for the demo, fast tests and the figure-layout set (no network)."""

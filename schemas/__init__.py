@@ -17,6 +17,7 @@ from schemas.errors import (
     ReleaseExistsError,
     ReleaseNotFoundError,
     SpecError,
+    UnbalancedBooksError,
 )
 from schemas.ids import canonical_json, content_id, sha256_hex
 from schemas.records import (
@@ -41,12 +42,13 @@ from schemas.records import (
     TaxonomyTag,
 )
 from schemas.spec import BenchmarkSpec, SourceSpec, load_spec
-from schemas.stage import StageResult
+from schemas.stage import Books, StageResult
 
 __all__ = [
     "RECORD_TYPES",
     "BenchmarkItem",
     "BenchmarkSpec",
+    "Books",
     "CaseReport",
     "ContractViolation",
     "Disposition",
@@ -78,6 +80,7 @@ __all__ = [
     "StageResult",
     "TaskType",
     "TaxonomyTag",
+    "UnbalancedBooksError",
     "Vocabulary",
     "arrow_schema",
     "canonical_json",

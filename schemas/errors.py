@@ -51,3 +51,23 @@ class RecordError(MedforgeError):
         self.reason_code = reason_code
         self.record_id = record_id
         super().__init__(message)
+
+
+class UnbalancedBooksError(MedforgeError, ValueError):
+    """Raised when a stage's books do not balance: records in + expanded != out + rejected.
+
+    It means the stage lost a record (or counted one it never had) between reading and returning.
+    """
+
+    def __init__(self, stage: str, records_in: int, expanded: int, out: int, rejected: int) -> None:
+        self.stage = stage
+        self.records_in = records_in
+        self.expanded = expanded
+        self.out = out
+        self.rejected = rejected
+        missing = records_in + expanded - out - rejected
+        what = f"{missing} record(s) unaccounted for" if missing > 0 else f"{-missing} record(s) too many"
+        super().__init__(
+            f"stage {stage}: books do not balance: in {records_in} + expanded {expanded} != "
+            f"out {out} + rejected {rejected} ({what})"
+        )

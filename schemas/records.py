@@ -7,6 +7,7 @@ same definition validates in Python and types the Parquet files of a release.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -19,7 +20,7 @@ from schemas.enums import (
     TaskType,
     Vocabulary,
 )
-from schemas.ids import content_id
+from schemas.ids import canonical_json, content_id
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
@@ -293,7 +294,10 @@ class Figure(Record):
 
 
 class Rejection(Record):
-    """A record that did not go on, with the stage, a reason code and a message; nothing is lost."""
+    """A record that did not go on, with the stage, a reason code and a message; nothing is lost.
+
+    Build one with `Rejection.of`, which makes every stage say where the record was and what it held.
+    """
 
     record_id: str
     record_type: str = Field(description="model name of the record, e.g. BenchmarkItem")
@@ -301,9 +305,47 @@ class Rejection(Record):
     reason_code: str
     message: str
     disposition: Disposition = Disposition.REJECTED
-    source_uri: str | None = None
+    source_uri: str | None = Field(default=None, description="file or URL the record came from")
+    locator: str | None = Field(
+        default=None, description="where in that file: 'page 3', 'row 12', 'question 7', a candidate key"
+    )
     cluster_id: str | None = None
     payload: str | None = Field(default=None, description="JSON of the record, when there is one")
+
+    @classmethod
+    def of(
+        cls,
+        stage: Stage,
+        record_id: str,
+        record_type: str,
+        reason: str,
+        message: str,
+        *,
+        uri: str | None,
+        payload: Record | Mapping[str, Any] | str | None,
+        locator: str | None = None,
+        disposition: Disposition = Disposition.REJECTED,
+        cluster_id: str | None = None,
+    ) -> Rejection:
+        """The one way a stage writes a rejection: `uri` and `payload` are required (None only where the
+        stage never read anything, such as a failed fetch) so no stage forgets where a record was or what
+        it held; a record or mapping payload is stored as its JSON."""
+        if isinstance(payload, Record):
+            payload = payload.model_dump_json()
+        elif isinstance(payload, Mapping):
+            payload = canonical_json(dict(payload))
+        return cls(
+            record_id=record_id,
+            record_type=record_type,
+            stage=Stage(stage),
+            reason_code=str(reason),
+            message=message,
+            disposition=disposition,
+            source_uri=uri,
+            locator=locator,
+            cluster_id=cluster_id,
+            payload=payload,
+        )
 
 
 RECORD_TYPES: dict[str, type[Record]] = {

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from schemas.enums import Stage
+from schemas.errors import UnbalancedBooksError
 from schemas.records import Record, Rejection
 
 R = TypeVar("R", bound=Record)
@@ -18,10 +20,11 @@ class StageResult(Generic[R]):
 
     A stage that turns one input into several outputs (one case report into two items) says so by
     setting `records_in` to what it consumed and `expanded` to the extra records it made, so that
-    records_in + expanded == len(records) + len(rejections).
+    records_in + expanded == len(records) + len(rejections). `expanded` must come from what the
+    stage made (see `Books`), never from the lengths of its outputs, or the check cannot fail.
     """
 
-    stage: str
+    stage: Stage
     records: Sequence[R]
     rejections: Sequence[Rejection] = ()
     records_in: int | None = None
@@ -29,18 +32,13 @@ class StageResult(Generic[R]):
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.records_in is not None and not self.balanced:
-            raise ValueError(
-                f"stage {self.stage}: books do not balance: in {self.records_in} + expanded "
-                f"{self.expanded} != out {len(self.records)} + rejected {len(self.rejections)}"
-            )
-
-    @property
-    def balanced(self) -> bool:
-        """Whether in + expanded == out + rejected."""
+        object.__setattr__(self, "stage", Stage(self.stage))  # a stored result gives the name back
         if self.records_in is None:
-            return True
-        return self.records_in + self.expanded == len(self.records) + len(self.rejections)
+            return
+        out, rejected = len(self.records), len(self.rejections)
+        if self.records_in + self.expanded != out + rejected:
+            name = f"{self.stage} ({type(self.records[0]).__name__})" if self.records else str(self.stage)
+            raise UnbalancedBooksError(name, self.records_in, self.expanded, out, rejected)
 
     def counts(self) -> dict[str, Any]:
         """The books of this stage, as the manifest and the Dagster metadata show them."""
@@ -54,3 +52,50 @@ class StageResult(Generic[R]):
             "quarantined": dispositions.get("quarantined", 0),
             "reasons": dict(sorted(reasons.items())),
         }
+
+
+class Books(Generic[R]):
+    """The books of one stage run, kept input by input: what each input made and so how far it expanded.
+
+    The stage counts its inputs on its own and hands that count to `result`; an input it never booked,
+    or a booked record lost before the result is built, then makes the result raise instead of passing.
+    An input that makes nothing (a PDF without figures) books nothing and lowers `expanded` by one.
+    """
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = Stage(stage)
+        self.records: list[R] = []
+        self.rejections: list[Rejection] = []
+        self.booked = 0
+        self.expanded = 0
+
+    def book(
+        self, records: Sequence[R] = (), rejections: Sequence[Rejection] = (), *, consumed: int = 1
+    ) -> None:
+        """`consumed` inputs made these records and rejections; the stage expands by the difference."""
+        self.records.extend(records)
+        self.rejections.extend(rejections)
+        self.booked += consumed
+        self.expanded += len(records) + len(rejections) - consumed
+
+    def reject(self, rejection: Rejection) -> None:
+        """One input that made nothing but its rejection."""
+        self.book(rejections=[rejection])
+
+    def result(
+        self,
+        records_in: int,
+        records: Sequence[R] | None = None,
+        rejections: Sequence[Rejection] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> StageResult[R]:
+        """The stage's result: the booked records and rejections (or the stage's sorted copies of them)
+        against `records_in`, the count of inputs the stage took, made independently of the books."""
+        return StageResult(
+            stage=self.stage,
+            records=self.records if records is None else records,
+            rejections=self.rejections if rejections is None else rejections,
+            records_in=records_in,
+            expanded=self.expanded,
+            metadata=metadata or {},
+        )

@@ -48,16 +48,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _rejection(source_id: str, uri: str, code: str, message: str, payload: str | None = None) -> Rejection:
-    return Rejection(
-        record_id="fetch-" + content_id([source_id, uri]),
-        record_type="SourceDocument",
-        stage=Stage.INGEST,
-        reason_code=code,
-        message=message,
-        source_uri=uri,
-        payload=payload,
-    )
+def _rejection(
+    source_id: str, uri: str, code: str, message: str, payload: SourceDocument | dict[str, Any] | None
+) -> Rejection:
+    """A fetch or file that gave no document, under an id of its source and URI."""
+    record_id = "fetch-" + content_id([source_id, uri])
+    return Rejection.of(Stage.INGEST, record_id, "SourceDocument", code, message, uri=uri, payload=payload)
 
 
 def _pattern_root(resolved: Path) -> Path:
@@ -112,14 +108,17 @@ def read_local_source(
         try:
             data = path.read_bytes()
         except OSError as error:
-            rejections.append(_rejection(source.id, uri, ReasonCode.FETCH_FAILED, f"cannot read: {error}"))
+            rejections.append(
+                _rejection(source.id, uri, ReasonCode.FETCH_FAILED, f"cannot read: {error}", None)
+            )
             continue
         media_type = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        read = {"source_id": source.id, "uri": uri, "media_type": media_type, "byte_size": len(data)}
         if media_type == "application/pdf" and not data.lstrip()[:5].startswith(b"%PDF-"):
-            rejections.append(_rejection(source.id, uri, ReasonCode.CORRUPT_DOCUMENT, "not a PDF"))
+            rejections.append(_rejection(source.id, uri, ReasonCode.CORRUPT_DOCUMENT, "not a PDF", read))
             continue
         if not data:
-            rejections.append(_rejection(source.id, uri, ReasonCode.CORRUPT_DOCUMENT, "empty file"))
+            rejections.append(_rejection(source.id, uri, ReasonCode.CORRUPT_DOCUMENT, "empty file", read))
             continue
         sha, rel, new = store_bytes(raw_store, data)
         stored_new += int(new)
@@ -169,7 +168,7 @@ def crawl_to_records(
         for doc in outcome.documents
     ]
     rejections = [
-        _rejection(source.id, failure["url"], failure["reason_code"], failure["message"])
+        _rejection(source.id, failure["url"], failure["reason_code"], failure["message"], failure)
         for failure in outcome.failures
     ]
     stats = outcome.stats
@@ -209,7 +208,7 @@ def _licence_and_duplicates(
                     doc.uri,
                     ReasonCode.LICENCE_NOT_ALLOWED,
                     f"licence '{doc.licence}' is not in licence_allow {sorted(allowed)}",
-                    payload=doc.model_dump_json(),
+                    doc,
                 )
             )
         elif doc.document_id in seen:
@@ -219,7 +218,7 @@ def _licence_and_duplicates(
                     doc.uri,
                     ReasonCode.EXACT_DUPLICATE,
                     f"same bytes as {seen[doc.document_id]}",
-                    payload=doc.model_dump_json(),
+                    doc,
                 )
             )
         else:
@@ -245,7 +244,7 @@ def ingest_sources(spec: BenchmarkSpec, raw_store: Path, work_dir: Path) -> Stag
     kept, filtered = _licence_and_duplicates(spec, all_documents)
     rejections = sorted(all_rejections + filtered, key=lambda r: (r.source_uri or "", r.record_id))
     return StageResult(
-        stage=Stage.INGEST.value,
+        stage=Stage.INGEST,
         records=kept,
         rejections=rejections,
         records_in=records_in,

@@ -17,12 +17,14 @@ from typing import Any, TypeVar
 from schemas import (
     BenchmarkItem,
     BenchmarkSpec,
+    Books,
     CaseReport,
     Disposition,
     ExamQuestion,
     Figure,
     ItemOrigin,
     ReasonCode,
+    Record,
     RecordError,
     Rejection,
     Stage,
@@ -50,25 +52,92 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+InputRecord = ExamQuestion | Figure | CaseReport  # what synthesis reads
+
+
 def _rejection(
+    stage: Stage,
     record_id: str,
     record_type: str,
-    stage: Stage,
     uri: str | None,
     error: RecordError,
-    payload: str | None = None,
+    payload: Record,
+    locator: str | None = None,
 ) -> Rejection:
+    """The rejection of an error: LLM trouble is quarantined for a second look, the rest rejected."""
     code = str(error.reason_code)
-    return Rejection(
-        record_id=record_id,
-        record_type=record_type,
-        stage=stage,
-        reason_code=code,
-        message=str(error),
-        disposition=Disposition.QUARANTINED if code in QUARANTINE_CODES else Disposition.REJECTED,
-        source_uri=uri,
+    disposition = Disposition.QUARANTINED if code in QUARANTINE_CODES else Disposition.REJECTED
+    return Rejection.of(
+        stage,
+        record_id,
+        record_type,
+        code,
+        str(error),
+        uri=uri,
+        locator=locator,
         payload=payload,
+        disposition=disposition,
     )
+
+
+def _where(record: InputRecord) -> str | None:
+    """Where in its document an input record sits, when the record knows."""
+    if isinstance(record, Figure):
+        return f"page {record.page}"
+    if isinstance(record, ExamQuestion) and record.number is not None:
+        return f"question {record.number}"
+    return None
+
+
+def _reject(books: Books[BenchmarkItem], record: InputRecord, error: RecordError) -> None:
+    """Book an input record that made no item, with the record as its payload."""
+    books.reject(
+        _rejection(
+            books.stage, record.record_id, type(record).__name__, record.uri, error, record, _where(record)
+        )
+    )
+
+
+def _book_candidates(
+    books: Books[BenchmarkItem],
+    by_generator: Counter[str],
+    record: InputRecord,
+    generator: str,
+    candidates: list[Candidate],
+) -> None:
+    """Book what one input made: each candidate is an item, or a rejection of the item (when there is
+    one to keep as payload) or of the input record."""
+    items: list[BenchmarkItem] = []
+    rejections: list[Rejection] = []
+    where = _where(record)
+    for candidate in candidates:
+        if candidate.item is not None and candidate.error is None:
+            items.append(candidate.item)
+            by_generator[f"{generator}.{candidate.key.split('.')[0]}"] += 1
+            continue
+        error = candidate.error or RecordError(
+            ReasonCode.INTERNAL_ERROR, "candidate with neither item nor error"
+        )
+        if candidate.item is not None:
+            locator = ", ".join(part for part in (where, f"candidate {candidate.key}") if part)
+            rejections.append(
+                _rejection(
+                    books.stage,
+                    f"{record.record_id}#{candidate.key}",
+                    "BenchmarkItem",
+                    record.uri,
+                    error,
+                    candidate.item,
+                    locator,
+                )
+            )
+        else:
+            rejections.append(
+                _rejection(
+                    books.stage, record.record_id, type(record).__name__, record.uri, error, record, where
+                )
+            )
+    books.book(items, rejections)
 
 
 def _map(function: Callable[[T], R], inputs: Sequence[T], client: LLMClient | None, workers: int) -> list[R]:
@@ -77,43 +146,6 @@ def _map(function: Callable[[T], R], inputs: Sequence[T], client: LLMClient | No
         return [function(x) for x in inputs]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(function, inputs))
-
-
-class _Books:
-    """Items and rejections of one run, with the counts the manifest shows."""
-
-    def __init__(self, stage: Stage) -> None:
-        self.stage = stage
-        self.items: list[BenchmarkItem] = []
-        self.rejections: list[Rejection] = []
-        self.by_generator: Counter[str] = Counter()
-        self.skipped: Counter[str] = Counter()
-
-    def add(
-        self, record_id: str, record_type: str, uri: str, generator: str, candidates: list[Candidate]
-    ) -> None:
-        for candidate in candidates:
-            if candidate.item is not None and candidate.error is None:
-                self.items.append(candidate.item)
-                self.by_generator[f"{generator}.{candidate.key.split('.')[0]}"] += 1
-                continue
-            error = candidate.error or RecordError(
-                ReasonCode.INTERNAL_ERROR, "candidate with neither item nor error"
-            )
-            is_item = candidate.item is not None
-            self.rejections.append(
-                _rejection(
-                    f"{record_id}#{candidate.key}" if is_item else record_id,
-                    "BenchmarkItem" if is_item else record_type,
-                    self.stage,
-                    uri,
-                    error,
-                    candidate.item.model_dump_json() if is_item else None,
-                )
-            )
-
-    def reject(self, record_id: str, record_type: str, uri: str, error: RecordError) -> None:
-        self.rejections.append(_rejection(record_id, record_type, self.stage, uri, error))
 
 
 def _figure_candidates(
@@ -162,17 +194,19 @@ def synthesize_items(
     cache_dir = spec_cache_dir(spec, cache_dir)
     backend = llm if llm is not None else backend_from_spec(settings)
     client = client_from_spec(spec, backend, cache_dir)
-    books = _Books(Stage.SYNTHESIZE)
+    books: Books[BenchmarkItem] = Books(Stage.SYNTHESIZE)
+    by_generator: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
 
     for question in exam_questions:
         try:
             item = exam_question_to_item(question)
             check_item(item, generated=False)
         except RecordError as error:
-            books.reject(question.record_id, "ExamQuestion", question.uri, error)
+            _reject(books, question, error)
             continue
-        books.items.append(item)
-        books.by_generator["exam_items"] += 1
+        books.book([item])
+        by_generator["exam_items"] += 1
 
     indexes = resolve_vocabularies(vocabularies) if (figures or case_reports) else {}
     given = {str(k) for k in (vocabularies or {})}
@@ -182,15 +216,14 @@ def synthesize_items(
         outcomes = _map(
             lambda f: _figure_candidates(f, indexes, client, spec), figures, client, settings.concurrency
         )
-        for figure, (candidates, skipped) in zip(figures, outcomes, strict=True):
-            books.add(figure.record_id, "Figure", figure.uri, "figure_vqa", candidates)
-            books.skipped.update(f"{qtype}:{reason}" for qtype, reason in skipped.items())
+        for figure, (candidates, figure_skipped) in zip(figures, outcomes, strict=True):
+            _book_candidates(books, by_generator, figure, "figure_vqa", candidates)
+            skipped.update(f"{qtype}:{reason}" for qtype, reason in figure_skipped.items())
     else:
         for figure in figures:
-            books.reject(
-                figure.record_id,
-                "Figure",
-                figure.uri,
+            _reject(
+                books,
+                figure,
                 RecordError(ReasonCode.NO_ITEM_GENERATED, "figure VQA is off in spec.synthesis"),
             )
 
@@ -221,13 +254,12 @@ def synthesize_items(
             settings.concurrency,
         )
         for report, candidates in zip(case_reports, outcomes_cases, strict=True):
-            books.add(report.record_id, "CaseReport", report.uri, "case_items", candidates)
+            _book_candidates(books, by_generator, report, "case_items", candidates)
     else:
         for report in case_reports:
-            books.reject(
-                report.record_id,
-                "CaseReport",
-                report.uri,
+            _reject(
+                books,
+                report,
                 RecordError(ReasonCode.NO_ITEM_GENERATED, "case diagnosis items are off in spec.synthesis"),
             )
 
@@ -235,8 +267,8 @@ def synthesize_items(
     metadata: dict[str, Any] = {
         "backend": backend.name,
         "model": backend.model,
-        "items_by_generator": dict(sorted(books.by_generator.items())),
-        "skipped_questions": dict(sorted(books.skipped.items())),
+        "items_by_generator": dict(sorted(by_generator.items())),
+        "skipped_questions": dict(sorted(skipped.items())),
         "rejections_by_reason": dict(sorted(Counter(r.reason_code for r in books.rejections).items())),
         "vocabularies": vocab_sources,
         "embedder": embedder_name,
@@ -247,13 +279,11 @@ def synthesize_items(
         },
         **(client.stats.as_metadata() if client else _no_llm_stats()),
     }
-    return StageResult(
-        stage=Stage.SYNTHESIZE,
-        records=sorted(books.items, key=lambda i: (i.item_id, i.source_key)),
-        rejections=sorted(books.rejections, key=lambda r: (r.record_id, r.reason_code)),
-        records_in=records_in,
-        expanded=len(books.items) + len(books.rejections) - records_in,
-        metadata=metadata,
+    return books.result(
+        records_in,
+        sorted(books.records, key=lambda i: (i.item_id, i.source_key)),
+        sorted(books.rejections, key=lambda r: (r.record_id, r.reason_code)),
+        metadata,
     )
 
 
@@ -344,12 +374,12 @@ def translate_items(
         else:
             rejections.append(
                 _rejection(
+                    Stage.TRANSLATE,
                     f"{original.item_id}@{target}",
                     "BenchmarkItem",
-                    Stage.TRANSLATE,
                     original.source.uri,
                     outcome,
-                    original.model_dump_json(),
+                    original,
                 )
             )
     flagged = sum(1 for t in translations if any(f.kind == "weak_translation" for f in t.flags))

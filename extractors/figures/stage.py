@@ -9,6 +9,7 @@ from extractors.figures.extract import DEFAULT_DPI, DocumentFigures, ExtractedFi
 from extractors.figures.pdf import Limits
 from schemas import (
     BenchmarkSpec,
+    Books,
     Figure,
     ReasonCode,
     RecordError,
@@ -20,7 +21,6 @@ from schemas import (
 )
 
 PDF_MEDIA_TYPE = "application/pdf"
-STAGE_NAME = "figures"
 
 
 def to_figure(doc: SourceDocument, found: ExtractedFigure, language: str) -> Figure:
@@ -72,13 +72,8 @@ def figures_of_document(
 
 
 def _rejection(doc: SourceDocument, reason: str, message: str) -> Rejection:
-    return Rejection(
-        record_id=doc.document_id,
-        record_type="SourceDocument",
-        stage=Stage.EXTRACT,
-        reason_code=str(reason),
-        message=message,
-        source_uri=doc.uri,
+    return Rejection.of(
+        Stage.EXTRACT, doc.document_id, "SourceDocument", reason, message, uri=doc.uri, payload=doc
     )
 
 
@@ -90,14 +85,13 @@ def extract_figures(
 ) -> StageResult[Figure]:
     """Figures from every PDF among `documents`; other media types are not this stage's input.
 
-    Books: records_in is the number of PDFs; each gives zero or more figures or one rejection, and
-    `expanded` = figures + rejections - PDFs (negative when some PDFs hold no figure at all).
+    Books: records_in is the number of PDFs; each is booked with the figures it gave or its one
+    rejection, so a PDF of N figures expands by N - 1 and one without figures by -1.
     """
     languages = {s.id: s.language for s in spec.sources}
     options = {s.id: s.options for s in spec.sources}
     pdfs = sorted((d for d in documents if d.media_type == PDF_MEDIA_TYPE), key=lambda d: d.document_id)
-    records: list[Figure] = []
-    rejections: list[Rejection] = []
+    books: Books[Figure] = Books(Stage.EXTRACT)
     per_document: dict[str, dict] = {}
     pages = 0
     seconds = 0.0
@@ -106,9 +100,8 @@ def extract_figures(
         figures, rejection, found = figures_of_document(
             doc, raw_store, image_dir, language=languages.get(doc.source_id, "en"), dpi=dpi
         )
-        records.extend(figures)
+        books.book(figures, [rejection] if rejection is not None else [])
         if rejection is not None:
-            rejections.append(rejection)
             per_document[doc.document_id] = {"rejected": rejection.reason_code}
         if found is not None:
             counts = found.counts()
@@ -118,7 +111,7 @@ def extract_figures(
     metadata = {
         "documents": len(pdfs),
         "pages": pages,
-        "figures": len(records),
+        "figures": len(books.records),
         "captions": sum(d.get("captions", 0) for d in per_document.values()),
         "unpaired_figures": sum(d.get("unpaired_figures", 0) for d in per_document.values()),
         "unpaired_captions": sum(d.get("unpaired_captions", 0) for d in per_document.values()),
@@ -126,11 +119,4 @@ def extract_figures(
         "pages_per_second": round(pages / seconds, 2) if seconds else None,
         "per_document": per_document,
     }
-    return StageResult(
-        stage=STAGE_NAME,
-        records=records,
-        rejections=rejections,
-        records_in=len(pdfs),
-        expanded=len(records) + len(rejections) - len(pdfs),
-        metadata=metadata,
-    )
+    return books.result(len(pdfs), metadata=metadata)

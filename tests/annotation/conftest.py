@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotation import sample_items
 from schemas import BenchmarkItem
+from tests.annotation import sample_items
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotation import sample_items
 from annotation.configs import ItemKind
 from annotation.tasks import (
     external_id,
@@ -15,6 +14,7 @@ from annotation.tasks import (
     task_data,
 )
 from schemas import BenchmarkItem, TaskType
+from tests.annotation import sample_items
 
 
 def test_kinds_follow_task_image_and_case_provenance(exam_items, french_items, tmp_path: Path) -> None:

@@ -61,7 +61,6 @@ def test_corrupt_xlsx_and_non_record_rows_are_rejected(tmp_path: Path) -> None:
         _doc(tmp_path, "bank.json", json.dumps(good).encode(), "application/json"),
     ]
     result = extract_exam_questions(spec, docs, tmp_path)
-    assert result.balanced
     assert [q.stem for q in result.records] == ["Which vitamin deficiency causes scurvy?"]
     reasons = sorted((r.source_uri, r.reason_code, r.message.split(" (")[0][:40]) for r in result.rejections)
     assert (
@@ -74,3 +73,10 @@ def test_corrupt_xlsx_and_non_record_rows_are_rejected(tmp_path: Path) -> None:
         "row 1 is a list, not a record of fields",
         "row 2 is a str, not a record of fields",
     }
+    # the bank is one input that made one question and two row rejections; the XLSX one rejection
+    assert (result.records_in, result.expanded) == (2, 2)
+    rows = {r.locator: json.loads(r.payload) for r in result.rejections if r.source_uri == "bank.json"}
+    assert rows == {"row 1": {"row": ["not", "a", "record"]}, "row 2": {"row": "just text"}}
+    (xlsx,) = [r for r in result.rejections if r.source_uri == "bad.xlsx"]
+    assert xlsx.record_type == "SourceDocument" and xlsx.locator is None
+    assert SourceDocument.model_validate_json(xlsx.payload) == docs[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_revalida_collection(tmp_path: Path, fixtures_dir: Path) -> None:
     spec = _spec(tmp_path, kind="exam_collection", language="pt-BR", options=REVALIDA_OPTIONS)
     doc = _doc(raw, path.read_bytes(), "revalida-2024-1.json", "application/json")
     result = extract_exam_questions(spec, [doc], raw)
-    assert result.balanced and result.records_in == 1 and result.expanded == 99
+    assert result.records_in == 1 and result.expanded == 99
     assert len(result.records) == 100 and not result.rejections
     first = next(q for q in result.records if q.number == 2)
     assert first.exam == "Revalida" and first.language == "pt-BR"
@@ -128,7 +129,7 @@ def test_frenchmedmcqa_multi_answer(tmp_path: Path, fixtures_dir: Path) -> None:
     spec = _spec(tmp_path, kind="exam_collection", language="fr", options=FRENCH_OPTIONS)
     doc = _doc(raw, path.read_bytes(), "dev.json", "application/json")
     result = extract_exam_questions(spec, [doc], raw)
-    assert len(result.records) == 312 and result.balanced
+    assert len(result.records) == 312
     first = next(q for q in result.records if q.stem.startswith("L'adrénaline"))
     assert first.answers == ["E"] and first.source_labels == ["pharmacie"]
     assert any(len(q.answers) > 1 for q in result.records)
@@ -144,10 +145,14 @@ def test_csv_and_bad_files_are_books(tmp_path: Path) -> None:
         _doc(raw, b"{not json", "b.json", "application/json"),
     ]
     result = extract_exam_questions(spec, docs, raw)
-    assert result.balanced and result.records_in == 2 and result.expanded == 1
+    assert result.records_in == 2 and result.expanded == 1
     assert [q.stem for q in result.records] == ["Which is a vitamin?"]
     assert result.records[0].options[1].text == "Vitamin C" and result.records[0].answers == ["B"]
     assert sorted(r.reason_code for r in result.rejections) == ["missing_field", "parse_error"]
+    (no_stem,) = [r for r in result.rejections if r.reason_code == "missing_field"]
+    assert no_stem.record_type == "ExamQuestion" and no_stem.source_uri == docs[0].uri
+    assert no_stem.locator == "question 1"  # no id column: the row index is the question's key
+    assert json.loads(no_stem.payload)["options"] == [["A", "x"], ["B", "y"], ["C", "z"]]
 
 
 def test_other_sources_are_not_counted(tmp_path: Path) -> None:

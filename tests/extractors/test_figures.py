@@ -12,7 +12,7 @@ import pymupdf
 import pytest
 
 from extractors.figures import extract_figures, extract_figures_from_bytes, extract_figures_from_pdf
-from schemas import BenchmarkSpec, ReasonCode, RecordError, SourceDocument, SourceSpec, sha256_hex
+from schemas import BenchmarkSpec, ReasonCode, RecordError, SourceDocument, SourceSpec, Stage, sha256_hex
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", REPO.parent / "shared" / "fixtures"))
@@ -166,9 +166,13 @@ def test_stage_keeps_the_books_across_good_and_bad_documents(tmp_path: Path) -> 
     )
     result = extract_figures(spec, docs, raw_store, tmp_path / "images")
     assert result.records_in == 4  # the HTML page is not this stage's input
-    assert result.balanced and len(result.records) == 12 and len(result.rejections) == 2
+    assert len(result.records) == 12 and len(result.rejections) == 2
+    assert result.expanded == (3 - 1) + (9 - 1)  # the two good PDFs; each bad one gives its rejection
     assert sorted(r.reason_code for r in result.rejections) == ["encrypted_document", "unsupported_media"]
     assert {r.source_uri for r in result.rejections} == {"file:///notes.pdf", "file:///locked.pdf"}
+    notes = next(r for r in result.rejections if r.source_uri == "file:///notes.pdf")
+    assert notes.stage == Stage.EXTRACT and notes.record_type == "SourceDocument"
+    assert SourceDocument.model_validate_json(notes.payload) == docs[2]
     figure = next(f for f in result.records if f.label == "Figure 9")
     assert figure.caption == "The view of the restorations at one-year recall."
     assert figure.licence == "CC-BY-4.0" and figure.published == dt.date(2016, 1, 20)
@@ -176,3 +180,15 @@ def test_stage_keeps_the_books_across_good_and_bad_documents(tmp_path: Path) -> 
     assert result.metadata["figures"] == 12 and result.metadata["unpaired_captions"] == 0
     again = extract_figures(spec, docs, raw_store, tmp_path / "images")
     assert [f.record_id for f in again.records] == [f.record_id for f in result.records]
+
+
+def test_one_pdf_of_nine_figures_expands_the_stage_by_eight(tmp_path: Path) -> None:
+    raw_store = tmp_path / "raw"
+    raw_store.mkdir()
+    docs = [_document(raw_store, "PMC4736806.pdf", _real_pdf("PMC4736806"))]
+    spec = BenchmarkSpec(
+        benchmark="figures-test", sources=[SourceSpec(id="case_pdfs", kind="pdf", licence="CC-BY-4.0")]
+    )
+    result = extract_figures(spec, docs, raw_store, tmp_path / "images")
+    assert (result.records_in, result.expanded, len(result.records), len(result.rejections)) == (1, 8, 9, 0)
+    assert result.counts()["in"] == 1 and result.counts()["out"] == 9

@@ -11,11 +11,12 @@ from pydantic import ValidationError
 from schemas import (
     RECORD_TYPES,
     BenchmarkItem,
+    Disposition,
     Option,
+    ReasonCode,
     Rejection,
     SpecError,
     Stage,
-    StageResult,
     arrow_schema,
     from_table,
     load_spec,
@@ -63,21 +64,41 @@ def test_items_round_trip_through_arrow(make_item) -> None:
     assert str(from_table(table, BenchmarkItem)[1].task) == "mcq_multi"
 
 
-def test_stage_result_books_must_balance(make_item) -> None:
-    rejection = Rejection(
-        record_id="x", record_type="BenchmarkItem", stage=Stage.CURATE, reason_code="r", message="m"
+def test_rejection_of_carries_stage_locator_and_payload(make_item) -> None:
+    item = make_item()
+    rejection = Rejection.of(
+        "curate",
+        item.item_id,
+        "BenchmarkItem",
+        ReasonCode.LEAKED,
+        "leaked: ngram13",
+        uri="exams/2024.json",
+        locator="question 7",
+        payload=item,
+        cluster_id="c1",
     )
-    ok = StageResult(stage="curate", records=[make_item()], rejections=[rejection], records_in=2)
-    assert ok.counts() == {
-        "in": 2,
-        "expanded": 0,
-        "out": 1,
-        "rejected": 1,
-        "quarantined": 0,
-        "reasons": {"r": 1},
-    }
-    with pytest.raises(ValueError, match="books do not balance"):
-        StageResult(stage="curate", records=[make_item()], rejections=[], records_in=2)
+    assert rejection.stage is Stage.CURATE and rejection.reason_code == "leaked"
+    assert (rejection.source_uri, rejection.locator, rejection.cluster_id) == (
+        "exams/2024.json",
+        "question 7",
+        "c1",
+    )
+    assert BenchmarkItem.model_validate_json(rejection.payload) == item
+    assert str(rejection.disposition) == "rejected"
+    row = Rejection.of(
+        Stage.EXTRACT,
+        "exq-1",
+        "ExamQuestion",
+        "parse_error",
+        "row 3 is a list",
+        uri="bank.json",
+        locator="row 3",
+        payload={"row": ["a", 1]},
+        disposition=Disposition.QUARANTINED,
+    )
+    assert row.payload == '{"row":["a",1]}' and str(row.disposition) == "quarantined"
+    assert from_table(to_table([rejection, row], Rejection), Rejection) == [rejection, row]
+    assert arrow_schema(Rejection).field("locator").nullable
 
 
 MINIMAL_SPEC = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from schemas import BenchmarkSpec
+from schemas import BenchmarkSpec, Stage
 from schemas.licences import normalise_licence
 from scrapers.ingest import ingest_sources
 from scrapers.store import raw_relpath, store_bytes
@@ -49,7 +50,7 @@ def test_local_sources_books_and_filters(tmp_path: Path) -> None:
         ],
     )
     result = ingest_sources(spec, tmp_path / "raw", tmp_path / "work")
-    assert result.balanced and result.records_in == 5
+    assert result.records_in == 5
     assert [d.uri for d in result.records] == ["data/a.json", "data/c.csv"]
     reasons = {r.source_uri: r.reason_code for r in result.rejections}
     assert reasons == {
@@ -57,6 +58,15 @@ def test_local_sources_books_and_filters(tmp_path: Path) -> None:
         "data/fake.pdf": "corrupt_document",
         "data/closed.pdf": "licence_not_allowed",
     }
+    payloads = {r.source_uri: json.loads(r.payload) for r in result.rejections}
+    assert payloads["data/fake.pdf"] == {
+        "source_id": "pdfs",
+        "uri": "data/fake.pdf",
+        "media_type": "application/pdf",
+        "byte_size": 22,
+    }
+    assert payloads["data/closed.pdf"]["licence"] == "proprietary"  # the document, as read
+    assert all(r.stage == Stage.INGEST for r in result.rejections) and result.stage is Stage.INGEST
     for doc in result.records:
         assert (tmp_path / "raw" / doc.raw_path).read_bytes() == (tmp_path / doc.uri).read_bytes()
         assert doc.raw_path.endswith(doc.document_id)

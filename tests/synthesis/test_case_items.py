@@ -44,7 +44,7 @@ def test_redaction_drops_the_intro_and_stops_before_the_reveal():
 
 def test_open_ended_and_mcq_items_with_nearest_icd10_distractors(spec_factory, word_embedder):
     result = synthesize_items(spec_factory(), [], [report()], [], embedder=word_embedder)
-    assert result.balanced and result.expanded == 1
+    assert (result.records_in, result.expanded, len(result.records), len(result.rejections)) == (1, 1, 2, 0)
     by_task = {i.task: i for i in result.records}
     open_item, mcq = by_task[TaskType.OPEN_ENDED], by_task[TaskType.MCQ_SINGLE]
     assert open_item.answers == ["Posterior reversible encephalopathy syndrome"]
@@ -72,7 +72,10 @@ def test_cases_that_cannot_be_asked_are_rejected_with_reasons(spec_factory, word
         "case-3": ReasonCode.MISSING_FIELD,
         "case-4": ReasonCode.TOO_SHORT,
     }
-    assert not result.records and result.balanced
+    assert not result.records and (result.records_in, result.expanded) == (3, 0)
+    rejected = next(r for r in result.rejections if r.record_id == "case-3")
+    assert rejected.record_type == "CaseReport" and rejected.source_uri == "https://example.org/case"
+    assert CaseReport.model_validate_json(rejected.payload) == reports[1]
 
 
 def test_llm_distractors_when_configured(spec_factory, scripted):

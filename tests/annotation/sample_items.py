@@ -1,23 +1,22 @@
-"""Benchmark items built from the shared real fixtures, for review tests, the benchmark script and demos.
+"""Benchmark items built from the shared real fixtures, for the review tests and benchmarks/bench_review.py.
 
-Reads `../shared/fixtures` (env MEDFORGE_FIXTURES overrides): Revalida/ENAMED exam questions
-(single-answer MCQ, scraped), FrenchMedMCQA (multi-answer MCQ, marked synthesized so the policy sends
-them all), case-report PDFs with their figure captions (VQA items with a rendered page image) and
-Chinese clinical cases (case-diagnosis items). A missing fixture raises an error naming the path.
+Reads the fixtures folder of tests/conftest.py (`../shared/fixtures`, env MEDFORGE_FIXTURES overrides):
+Revalida/ENAMED exam questions (single-answer MCQ, scraped), FrenchMedMCQA (multi-answer MCQ, marked
+synthesized so the policy sends them all), case-report PDFs with their figure captions (VQA items with
+a rendered page image) and Chinese clinical cases (case-diagnosis items). A missing fixture raises an
+error naming the path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from schemas import (
     BenchmarkItem,
     ImageRef,
     ItemOrigin,
-    MedforgeError,
     Option,
     ProvenanceStep,
     ReleaseTime,
@@ -25,15 +24,14 @@ from schemas import (
     Stage,
     TaskType,
 )
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import fixtures_root
 
 
 def fixtures_dir() -> Path:
     """The shared fixtures folder; fails naming the path when it is missing."""
-    path = Path(os.environ.get("MEDFORGE_FIXTURES") or REPO_ROOT.parent / "shared" / "fixtures")
+    path = fixtures_root()
     if not path.is_dir():
-        raise MedforgeError(f"fixtures not found at {path} (set MEDFORGE_FIXTURES)")
+        raise FileNotFoundError(f"fixtures not found at {path} (set MEDFORGE_FIXTURES)")
     return path
 
 
