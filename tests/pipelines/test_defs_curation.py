@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import yaml
 
-from pipelines.definitions import asset_graph
+from pipelines.definitions import defs
 from pipelines.defs.curation.assets import curation_flags
 from pipelines.defs.release.checks import release_has_no_cross_split_duplicates
 from pipelines.resources import SpecResource
@@ -45,7 +45,7 @@ def test_blocking_check_fails_on_cross_split_duplicates(tmp_path, make_item):
     assert good.passed
     (check,) = release_has_no_cross_split_duplicates.check_specs
     assert check.blocking and check.asset_key == dg.AssetKey("release_candidate")
-    assert check.key in asset_graph().resolve_asset_graph().asset_check_keys
+    assert check.key in defs.resolve_asset_graph().asset_check_keys
 
 
 def test_flags_table_lists_leakage_flags(make_item):
