@@ -12,7 +12,7 @@ from pipelines.metadata import stage_output
 from pipelines.resources import BuildSettings
 from schemas import BenchmarkSpec, StageResult, Vocabulary
 from synthesis.generate import synthesize_items, translate_items
-from taxonomy.vocabularies import load_vocabulary
+from vocabulary import load_vocabulary
 
 # the vocabularies figure VQA draws answers and sibling distractors from: the tagger's own, so a
 # generated item's answer and its tags use the same codes
