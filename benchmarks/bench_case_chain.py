@@ -26,7 +26,8 @@ from embeddings.fast import cache_root  # noqa: E402
 from extractors.case_reports import build_case_report, is_case_report, parse_article  # noqa: E402
 from schemas import BenchmarkSpec, CaseReport, RecordError, TaskType, Vocabulary, content_id  # noqa: E402
 from synthesis.generate import synthesize_items  # noqa: E402
-from taxonomy import load_vocabulary, tag_items, tag_text  # noqa: E402
+from taxonomy import tag_items, tag_text  # noqa: E402
+from vocabulary import load_vocabulary  # noqa: E402
 
 FIXTURES = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 DEFAULT_DIRS = [FIXTURES / "case_reports" / "jats", FIXTURES / "html" / "bmc_trials"]

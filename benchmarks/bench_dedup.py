@@ -106,8 +106,8 @@ def bench_minhash(n: int) -> None:
     from curation.config import DedupConfig
     from curation.dedup import find_duplicates
     from curation.minhash import candidate_pairs, shingle_hashes, signatures
-    from curation.normalize import normalize_text
     from curation.texts import ItemText
+    from textkit import normalize_text
 
     texts, planted = synthetic_items(n)
     config = DedupConfig()

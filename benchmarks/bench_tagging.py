@@ -31,7 +31,7 @@ from schemas import TaxonomyTag, Vocabulary  # noqa: E402
 from taxonomy.base import TextToTag  # noqa: E402
 from taxonomy.lexicon import LexiconTagger  # noqa: E402
 from taxonomy.tagging import tag_texts  # noqa: E402
-from taxonomy.vocabularies import load_all, load_vocabulary  # noqa: E402
+from vocabulary import load_all, load_vocabulary  # noqa: E402
 
 AREA_TO_LABEL = {
     "internal_medicine": "clinica-medica",

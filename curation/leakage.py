@@ -11,12 +11,12 @@ import numpy as np
 
 from curation.config import DedupConfig
 from curation.minhash import _mix64, minhash_edges
-from curation.normalize import normalize_text, tokens
 from curation.references import ReferenceItem
 from curation.semantic import neighbours, semantic_edges
 from curation.texts import ItemText, pair_rejection
 from embeddings import TextEmbedder
 from schemas import BenchmarkItem, Flag
+from textkit import normalize_text, tokens
 
 MIN_NGRAM = 6
 """Items with fewer tokens than this are not n-gram checked (too little text to call a copy)."""

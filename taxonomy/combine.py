@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from schemas import TaxonomyTag, Vocabulary
 from taxonomy.base import TagHit, noisy_or
-from taxonomy.vocabularies import load_vocabulary
+from vocabulary import load_vocabulary
 
 ROLLUP_SUFFIX = "+rollup"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from schemas import BenchmarkItem, TaxonomyTag, Vocabulary
-from taxonomy.vocabularies import as_vocabulary, load_vocabulary
+from vocabulary import as_vocabulary, load_vocabulary
 
 # How deep empty branches are listed: ICD-10 has 12,000 codes, so chapters and blocks only.
 EMPTY_BRANCH_DEPTH = {Vocabulary.ICD10: 2}

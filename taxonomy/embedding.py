@@ -16,7 +16,7 @@ import numpy as np
 from embeddings import TextEmbedder
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag
-from taxonomy.vocabularies import VocabularyTable, load_vocabulary
+from vocabulary import VocabularyTable, load_vocabulary
 
 TAGGER_NAME = "embedding"
 DEFAULT_VOCABULARIES = (Vocabulary.ICD10, Vocabulary.SPECIALTY, Vocabulary.ANATOMY, Vocabulary.MODALITY)

@@ -17,8 +17,9 @@ from functools import cache
 
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag, noisy_or
-from taxonomy.text import PreparedText, fold, has_cjk, words
-from taxonomy.vocabularies import ANY_LANGUAGE, VocabularyTable, load_vocabulary
+from taxonomy.text import PreparedText
+from textkit import fold, has_cjk, words
+from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
 
 TAGGER_NAME = "lexicon"
 WEIGHTS = {"synonym": 0.9, "abbreviation": 0.85, "strong_cue": 0.7, "cue": 0.4}

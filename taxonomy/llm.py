@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag
-from taxonomy.vocabularies import VocabularyTable, load_vocabulary
+from vocabulary import VocabularyTable, load_vocabulary
 
 TAGGER_NAME = "llm"
 PROMPT_VERSION = "tag-v1"

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 
 from schemas import BenchmarkItem, MedforgeError, Vocabulary
-from taxonomy.vocabularies import (
+from vocabulary import (
     UnknownCodeError,
     VocabularyTable,
     as_vocabulary,

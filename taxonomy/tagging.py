@@ -22,7 +22,7 @@ from taxonomy.coverage import coverage_summary
 from taxonomy.embedding import EmbeddingSettings, EmbeddingTagger
 from taxonomy.lexicon import LexiconTagger
 from taxonomy.llm import Completer, LLMTagger
-from taxonomy.vocabularies import as_vocabulary, vocabulary_versions
+from vocabulary import as_vocabulary, vocabulary_versions
 
 KNOWN_TAGGERS = ("lexicon", "embedding", "llm", "source_labels")
 NO_TEXT = "empty text"

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 
 from extractors.figures.captions import FIGURE_WORDS
+from textkit import CAPITALISED, split_sentences
 
 _MENTION = re.compile(
     rf"(?:{FIGURE_WORDS}|[图圖図])\s*"
     r"(?P<nums>(?:S?\d+[A-Za-z]?)(?:\s*(?:,|and|&|to|[-–—])\s*(?:S?\d+[A-Za-z]?))*)"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+(?=[A-Z0-9“\"(\[])")
 _NUM = re.compile(r"S?\d+")
 MAX_CONTEXT = 5
 """Sentences kept per figure: enough to ground a question, not the whole article."""
@@ -30,19 +30,11 @@ def mentioned_numbers(sentence: str) -> set[str]:
     return found
 
 
-def sentences(paragraph: str) -> list[str]:
-    """A paragraph cut into sentences (a light rule that keeps 'Fig. 2' whole)."""
-    protected = re.sub(
-        r"\b(Figs?|et al|e\.g|i\.e|vs|Dr|approx)\.", lambda m: m.group(0)[:-1] + "\u2024", paragraph
-    )
-    return [s.replace("\u2024", ".").strip() for s in _SENTENCE_END.split(protected) if s.strip()]
-
-
 def figure_context(paragraphs: Iterable[str]) -> dict[str, list[str]]:
     """For each figure number, the sentences that mention it, in document order, without repeats."""
     out: dict[str, list[str]] = {}
     for paragraph in paragraphs:
-        for sentence in sentences(paragraph):
+        for sentence in split_sentences(paragraph, CAPITALISED):
             for number in mentioned_numbers(sentence):
                 kept = out.setdefault(number, [])
                 if sentence not in kept and len(kept) < MAX_CONTEXT:

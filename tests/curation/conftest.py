@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from curation.normalize import normalize_text, tokens
 from schemas import BenchmarkSpec, SourceSpec
+from textkit import normalize_text, tokens
 
 
 class BagOfWordsEmbedder:

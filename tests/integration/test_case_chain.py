@@ -18,7 +18,8 @@ from schemas import BenchmarkSpec, ReasonCode, SourceDocument, TaskType, Vocabul
 from scrapers.store import store_bytes
 from synthesis.generate import synthesize_items
 from synthesis.text import contains_term
-from taxonomy import load_vocabulary, tag_items, tag_text
+from taxonomy import tag_items, tag_text
+from vocabulary import load_vocabulary
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,15 @@ from schemas import CaseReport, ReasonCode, TaskType
 from synthesis.case_items import giveaway_terms, redact_case
 from synthesis.generate import synthesize_items
 from synthesis.text import contains_term
-from synthesis.vocab import icd10_categories
+from synthesis.vocab import TermIndex
+from textkit import match_form
+from vocabulary import load_icd10
+
+
+def icd10_index() -> TermIndex:
+    """The ICD-10 index synthesis uses by default: the shared table."""
+    return TermIndex.of_table(load_icd10())
+
 
 CASE = (
     "We report a case of posterior reversible encephalopathy syndrome (PRES) in a young woman. "
@@ -34,8 +42,9 @@ def report(presentation=CASE, diagnosis="Posterior reversible encephalopathy syn
 
 
 def test_redaction_drops_the_intro_and_stops_before_the_reveal():
-    giveaways = giveaway_terms("Posterior reversible encephalopathy syndrome", CASE, icd10_categories())
-    assert "PRES" in giveaways and "encephalopathy" in giveaways
+    giveaways = giveaway_terms("Posterior reversible encephalopathy syndrome", CASE, icd10_index())
+    forms = {match_form(g) for g in giveaways}
+    assert "pres" in forms and "encephalopathy" in forms
     redacted = redact_case(CASE, giveaways)
     assert redacted.startswith("A 24-year-old woman presented")
     assert redacted.endswith("normal platelet counts.")
@@ -52,7 +61,7 @@ def test_open_ended_and_mcq_items_with_nearest_icd10_distractors(spec_factory, w
     assert "PRES" not in mcq.question and "labetalol" not in mcq.question
     correct = next(o.text for o in mcq.options if o.label == mcq.answers[0])
     assert correct == "Posterior reversible encephalopathy syndrome"
-    icd_titles = {t.title for t in icd10_categories().terms}
+    icd_titles = {t.title for t in icd10_index().terms}
     distractors = [o.text for o in mcq.options if o.label != mcq.answers[0]]
     assert len(distractors) == 3 and all(d in icd_titles for d in distractors)
     assert result.metadata["embedder"] == "word-hash-64"
@@ -138,7 +147,8 @@ def test_distractors_are_neither_broader_categories_nor_catch_alls():
     assert is_broader_than("Fracture of femur", "bilateral neck of femur fractures")
     assert is_broader_than("Malignant neoplasm of parotid gland", "metastatic parotid tumour")
     assert not is_broader_than("Myeloid leukaemia", "acute lymphoblastic leukemia")
-    assert holding_categories("acute lymphoblastic leukemia", icd10_categories()) == {"C91"}
+    # the category and its subcategory C91.0 'Acute lymphoblastic leukaemia', which the diagnosis names
+    assert holding_categories("acute lymphoblastic leukemia", icd10_index()) == {"C91", "C91.0"}
     for title in (
         "Diseases of tongue",
         "Other disorders of thyroid",

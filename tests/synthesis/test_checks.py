@@ -15,7 +15,6 @@ from schemas import (
     TaskType,
 )
 from synthesis.checks import check_item
-from synthesis.language import detect_language, language_matches
 
 
 def item(question, options, answers, task=TaskType.MCQ_SINGLE, language="en", images=()):
@@ -69,24 +68,3 @@ def test_exam_items_may_repeat_an_option_in_the_stem():
 def test_vqa_item_with_image_passes():
     image = ImageRef(path="ab/ab.png", sha256="ab" * 32, caption="CT of the chest")
     check_item(item("Which imaging modality produced this image?", GOOD, ["B"], TaskType.VQA, images=[image]))
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Parmi les propositions suivantes concernant les antibiotiques, laquelle est exacte ?", "fr"),
-        ("Paciente de 45 anos procura a unidade básica de saúde com queixa de dor torácica.", "pt"),
-        ("患者男性，45岁，因胸痛3天入院，既往有高血压病史十年。", "zh-Hans"),
-        ("患者男性，45歲，因胸痛3天入院，既往有高血壓病史十年。", "zh-Hant"),
-        ("Too short", None),
-    ],
-)
-def test_language_detection(text, expected):
-    assert detect_language(text) == expected
-
-
-def test_language_matching_rules():
-    assert language_matches("pt-BR", "pt")
-    assert language_matches("zh-TW", "zh-Hant")
-    assert not language_matches("zh-Hans", "zh-Hant")
-    assert language_matches("en", None)

@@ -9,6 +9,8 @@ import pytest
 
 from schemas import Figure, ItemOrigin, ReasonCode, TaskType, Vocabulary
 from synthesis.generate import synthesize_items
+from synthesis.vocab import TermIndex
+from vocabulary import load_vocabulary
 
 
 def figure(caption, number=1, context=()):
@@ -34,7 +36,8 @@ def option_text(item, label):
 
 
 def test_modality_and_anatomy_questions_from_a_caption(spec_factory):
-    fig = figure("Axial contrast-enhanced CT scan of the abdomen showing a mass in the left kidney (arrow).")
+    # one anatomy term only: 'of the abdomen' would name a region too, and make the answer ambiguous
+    fig = figure("Axial contrast-enhanced CT scan showing a mass in the left kidney (arrow).")
     result = synthesize_items(spec_factory(), [], [], [fig])
     by_key = {i.source_key.split("#")[1]: i for i in result.records}
     assert set(by_key) == {"modality_recognition", "anatomy_identification"}
@@ -52,12 +55,16 @@ def test_modality_and_anatomy_questions_from_a_caption(spec_factory):
 
 
 def test_distractors_never_overlap_the_answer_or_name_what_the_caption_names(spec_factory):
+    table = load_vocabulary(Vocabulary.MODALITY)
+    modalities = TermIndex("modality", table.terms, overlaps=[("ECHO", "US")], source=table)
     fig = figure("Transthoracic echocardiogram showing a mass in the left atrium.", 2)
-    result = synthesize_items(spec_factory(), [], [], [fig])
+    result = synthesize_items(spec_factory(), [], [], [fig], vocabularies={Vocabulary.MODALITY: modalities})
     modality = next(i for i in result.records if i.source_key.endswith("modality_recognition"))
     texts = {o.text for o in modality.options}
     assert option_text(modality, modality.answers[0]) == "Echocardiography"
     assert "Ultrasonography" not in texts  # an echocardiogram is an ultrasound: never a distractor
+    assert "US" in {t.code for t in TermIndex.of_table(table).siblings("ECHO")}
+    assert "US" not in {t.code for t in modalities.siblings("ECHO")}
 
 
 def test_two_modalities_in_one_caption_are_ambiguous_and_a_bare_caption_makes_nothing(spec_factory):

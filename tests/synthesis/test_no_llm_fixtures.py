@@ -48,10 +48,11 @@ def test_real_captions_give_the_expected_questions(fixture_run):
 
     assert answer("fig-PMC4735894-fig1#modality_recognition") == "Electrocardiography"
     assert answer("fig-PMC4735894-fig2#modality_recognition") == "Echocardiography"
-    assert answer("fig-PMC4735894-fig2#anatomy_identification") == "Heart"
     assert answer("fig-PMC4735918-fig1#modality_recognition") == "Computed tomography"
-    assert answer("fig-PMC4735918-fig3#modality_recognition") == "Histopathology (light microscopy)"
-    assert answer("fig-PMC4735925-fig2#anatomy_identification") == "Oral cavity and jaws"
+    assert answer("fig-PMC4735918-fig1#anatomy_identification") == "Urinary bladder"
+    assert answer("fig-PMC4735918-fig3#modality_recognition") == "Histopathology"
+    assert answer("fig-PMC4735925-fig2#modality_recognition") == "Dental and oral imaging"
+    assert answer("fig-PMC4735926-fig1#anatomy_identification") == "Skin"
     tasks = {i.task for i in result.records}
     assert tasks == {TaskType.VQA, TaskType.OPEN_ENDED, TaskType.MCQ_SINGLE}
 

@@ -8,7 +8,7 @@ import pytest
 
 from schemas import BenchmarkItem, ItemOrigin, Option, ReasonCode, SourceRef, TaskType
 from synthesis.generate import translate_items
-from synthesis.language import detect_language
+from textkit import detect_language
 
 
 def make_item(question, options, answers, language, task=TaskType.MCQ_SINGLE, key="k"):

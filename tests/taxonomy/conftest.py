@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from schemas import BenchmarkItem, TaxonomyTag, Vocabulary
-from taxonomy.vocabularies import load_vocabulary
 from tests.conftest import build_item
+from vocabulary import load_vocabulary
 
 
 def tagged(question: str, *codes: str, **fields: object) -> BenchmarkItem:

@@ -6,7 +6,8 @@ from schemas import Vocabulary
 from taxonomy.base import TextToTag
 from taxonomy.lexicon import LexiconTagger, is_negated, patient_age_years
 from taxonomy.tagging import NO_TERMS, NO_TEXT, tag_text
-from taxonomy.text import PreparedText, fold
+from taxonomy.text import PreparedText
+from textkit import fold
 
 
 def codes(text: str, language: str | None = None, vocabulary: Vocabulary | None = None) -> set[str]:

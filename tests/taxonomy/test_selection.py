@@ -6,8 +6,8 @@ import pytest
 
 from schemas import BenchmarkItem, MedforgeError, arrow_schema, to_table
 from taxonomy.selection import QueryError, select_items
-from taxonomy.vocabularies import UnknownCodeError
 from tests.taxonomy.conftest import tagged
+from vocabulary import UnknownCodeError
 
 ITEMS = [
     tagged("liver CT", "icd10:K70.1", "modality:CT"),

@@ -10,7 +10,7 @@ from taxonomy.base import TextToTag
 from taxonomy.embedding import EmbeddingTagger, label_texts
 from taxonomy.llm import LLMTagger, parse_codes
 from taxonomy.tagging import NO_TERMS, tag_items
-from taxonomy.vocabularies import load_vocabulary
+from vocabulary import load_vocabulary
 
 
 def spec(**taxonomy: object) -> BenchmarkSpec:

@@ -10,6 +10,7 @@ import dagster as dg
 from pipelines.metadata import stage_output
 from pipelines.resources import BuildSettings, EmbedderResource, LLMBackendResource, SpecResource
 from schemas import StageResult, Vocabulary
+from vocabulary import load_vocabulary
 
 # the vocabularies figure VQA draws answers and sibling distractors from: the tagger's own, so a
 # generated item's answer and its tags use the same codes
@@ -19,9 +20,7 @@ LLM_CACHE = "llm"
 
 
 def vocabularies() -> dict[Vocabulary, Any]:
-    """The taxonomy vocabularies synthesis works with."""
-    from taxonomy.vocabularies import load_vocabulary
-
+    """The vocabulary tables synthesis works with (the tagger's own, loaded once per process)."""
     return {vocabulary: load_vocabulary(vocabulary) for vocabulary in VQA_VOCABULARIES}
 
 

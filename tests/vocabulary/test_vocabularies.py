@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import MedforgeError, Vocabulary
-from taxonomy.vocabularies import (
+from vocabulary import (
     LANGUAGES,
     UnknownCodeError,
     icd10_category_span,

@@ -1,16 +1,8 @@
-"""Normalisation folds what should not tell items apart, and skips texts too thin to compare."""
+"""Stems too thin to compare are skipped; exact keys ignore option order; token overlap."""
 
-from curation.normalize import normalize_text, skip_reason, token_jaccard, tokens
-from curation.texts import ItemText
-
-
-def test_normalize_folds_width_case_punctuation_and_traditional_chinese():
-    assert normalize_text("ＡＢＣ  Heart-Failure!!") == "abc heart failure"
-    assert normalize_text("醫學檢查與診斷") == normalize_text("医学检查与诊断")
-
-
-def test_cjk_tokens_are_characters():
-    assert tokens(normalize_text("发热 3天")) == ["发", "热", "3", "天"]
+from curation.stems import skip_reason, token_jaccard
+from curation.texts import ItemText, _question_sentence
+from textkit import normalize_text
 
 
 def test_placeholders_bare_numbers_and_short_texts_are_not_compared():
@@ -25,6 +17,13 @@ def test_exact_key_ignores_option_order_but_not_images():
     b = ItemText.make("b", "which organ produces INSULIN", ["Pancreas", "Liver"])
     c = ItemText.make("c", "Which organ produces insulin?", ["Liver", "Pancreas"], ["sha-1"])
     assert a.exact_key() == b.exact_key() != c.exact_key()
+
+
+def test_the_asking_sentence_is_the_last_question_of_the_stem():
+    sentences, asking = _question_sentence("A 3.5 kg baby. Fever for 2 days. Which drug? Give doses.")
+    assert sentences == ["a 3", "5 kg baby", "fever for 2 days", "which drug", "give doses"]
+    assert asking == "which drug"
+    assert _question_sentence("患者发热。应选哪种药？")[1] == "应选哪种药"
 
 
 def test_token_jaccard():

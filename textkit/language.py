@@ -1,40 +1,25 @@
-"""Language of a text, for the 'declared language equals detected' item check.
+"""Language of a text as a BCP 47 tag, and whether a detected tag agrees with a declared one.
 
 Latin-script languages by `langdetect` (seeded, so repeatable); Chinese by script, with traditional
-vs simplified told apart by which OpenCC conversion changes the text. None means "not sure": the
-check then passes, since a wrong rejection loses a good item.
+vs simplified told apart by which OpenCC conversion changes the text. None means "not sure": a check
+built on it should then pass, since a wrong rejection loses a good item.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from functools import cache
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
+from textkit.chinese import chinese_script, chinese_script_of_tag
+from textkit.scripts import HAN, HANGUL, KANA
+
+_HAN = re.compile(f"[{HAN}]")
+_KANA = re.compile(f"[{KANA}]")
+_HANGUL = re.compile(f"[{HANGUL}]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _LOCK = threading.Lock()
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.9
-
-
-@cache
-def converter(config: str):  # noqa: ANN201 - opencc has no type stubs
-    """A cached OpenCC converter ('s2t', 't2s', 's2tw', 'tw2s', ...)."""
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def chinese_script(text: str) -> str | None:
-    """'Hans' or 'Hant' by which conversion changes more characters; None when neither does."""
-    to_traditional = sum(a != b for a, b in zip(text, converter("s2t").convert(text), strict=False))
-    to_simplified = sum(a != b for a, b in zip(text, converter("t2s").convert(text), strict=False))
-    if to_traditional == to_simplified:
-        return None
-    return "Hans" if to_traditional > to_simplified else "Hant"
 
 
 def detect_language(text: str) -> str | None:
@@ -73,13 +58,3 @@ def language_matches(declared: str, detected: str | None) -> bool:
         declared_script = chinese_script_of_tag(declared)
         return declared_script is None or declared_script == detected_parts[1]
     return True
-
-
-def chinese_script_of_tag(tag: str) -> str | None:
-    """'Hans' / 'Hant' implied by a Chinese tag (zh-TW, zh-HK, zh-Hant -> Hant), or None for 'zh'."""
-    lowered = tag.lower()
-    if "hant" in lowered or lowered.endswith(("-tw", "-hk", "-mo")):
-        return "Hant"
-    if "hans" in lowered or lowered.endswith(("-cn", "-sg")):
-        return "Hans"
-    return None

