@@ -165,6 +165,20 @@ def _subject_and_topic_tags(
     return out
 
 
+def tag_benchmark_items(
+    items: Sequence[BenchmarkItem], taggers: Sequence[Tagger], min_confidence: float
+) -> tuple[list[BenchmarkItem], list[TextTags]]:
+    """Items with their new tags merged into those they carried, and each item's tagging result (for
+    the reason an item got none). The stage and `medforge tag ITEMS.jsonl` both tag items here."""
+    results = _subject_and_topic_tags(items, taggers, min_confidence)
+    tagged_items = []
+    for item, result in zip(items, results, strict=True):
+        tags = merge_existing(item.tags, result.tags)
+        # tags are not part of an item's content id, so model_copy keeps the id valid
+        tagged_items.append(item.model_copy(update={"tags": tags}) if tags != list(item.tags) else item)
+    return tagged_items, results
+
+
 def tag_items(
     spec: BenchmarkSpec,
     items: Sequence[BenchmarkItem],
@@ -175,15 +189,10 @@ def tag_items(
     """Tags items with the spec's taggers; every item goes on (tagged or not), coverage in metadata."""
     settings = spec.taxonomy
     taggers = build_taggers(settings.taggers, settings.options, embedder=embedder, llm=llm)
-    results = _subject_and_topic_tags(items, taggers, settings.min_confidence)
-    tagged_items: list[BenchmarkItem] = []
-    untagged: Counter[str] = Counter()
-    for item, result in zip(items, results, strict=True):
-        tags = merge_existing(item.tags, result.tags)
-        if not tags:
-            untagged[result.reason or NO_TERMS] += 1
-        # tags are not part of an item's content id, so model_copy keeps the id valid
-        tagged_items.append(item.model_copy(update={"tags": tags}) if tags != list(item.tags) else item)
+    tagged_items, results = tag_benchmark_items(items, taggers, settings.min_confidence)
+    untagged = Counter(
+        result.reason or NO_TERMS for item, result in zip(tagged_items, results, strict=True) if not item.tags
+    )
     metadata: dict[str, Any] = {
         "taggers": [t.name for t in taggers]
         + (["source_labels"] if "source_labels" in settings.taggers else []),

@@ -14,7 +14,7 @@ from schemas import BenchmarkItem, MedforgeError, TaxonomyTag
 from schemas.jsonl import read_jsonl_objects
 from schemas.spec import TaxonomySpec
 from taxonomy.base import TextToTag
-from taxonomy.tagging import build_taggers, tag_texts
+from taxonomy.tagging import build_taggers, tag_benchmark_items, tag_texts
 
 console = Console()
 err_console = Console(stderr=True)
@@ -56,24 +56,33 @@ def _row_text(row: dict[str, Any]) -> tuple[str, str | None]:
 def tag_file(path: Path, out: Path, taggers: list, min_confidence: float) -> tuple[int, int]:
     """Tags every row of a JSONL file (BenchmarkItem rows, or rows with `text`/`question`)."""
     rows = [row for _, row in read_jsonl_objects(path)]
-    from taxonomy.tagging import item_text
-
-    texts = []
-    for row in rows:
+    # BenchmarkItem rows are tagged as the stage tags them (keyed text, then distractors; the tags
+    # they carried kept); other rows by their text
+    items: dict[int, BenchmarkItem] = {}
+    texts: dict[int, TextToTag] = {}
+    for index, row in enumerate(rows):
         try:
-            item = BenchmarkItem.model_validate(row)
-            texts.append(TextToTag(item_text(item), item.language))
+            items[index] = BenchmarkItem.model_validate(row)
         except ValueError:
-            texts.append(TextToTag(*_row_text(row)))
-    results = tag_texts(texts, taggers, min_confidence)
+            texts[index] = TextToTag(*_row_text(row))
+    tagged_items, item_results = tag_benchmark_items(list(items.values()), taggers, min_confidence)
+    by_index: dict[int, tuple[list[TaxonomyTag], str | None]] = {
+        index: (list(item.tags), result.reason)
+        for index, item, result in zip(items, tagged_items, item_results, strict=True)
+    }
+    text_results = tag_texts(list(texts.values()), taggers, min_confidence)
+    by_index.update(
+        {index: (result.tags, result.reason) for index, result in zip(texts, text_results, strict=True)}
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     tagged = 0
     with out.open("w", encoding="utf-8") as handle:
-        for row, result in zip(rows, results, strict=True):
-            row = {**row, "tags": [tag_json(t) for t in result.tags]}
-            if not result.tags:
-                row["untagged_reason"] = result.reason
-            tagged += bool(result.tags)
+        for index, row in enumerate(rows):
+            tags, reason = by_index[index]
+            row = {**row, "tags": [tag_json(t) for t in tags]}
+            if not tags:
+                row["untagged_reason"] = reason
+            tagged += bool(tags)
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     return len(rows), tagged
 

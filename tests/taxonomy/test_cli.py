@@ -29,6 +29,36 @@ def test_tag_text_says_why_there_are_no_tags():
     assert result.exit_code == 0 and "no tags: no medical term found" in result.stdout
 
 
+def test_tag_file_tags_items_as_the_stage_does(tmp_path, make_item):
+    """Topic tags from distractors and tags an item carried: the command and the stage agree."""
+    from schemas import BenchmarkSpec, SourceSpec, TaxonomyTag
+    from taxonomy.tagging import tag_items
+
+    carried = TaxonomyTag(
+        vocabulary="specialty", code="pediatrics", title="Pediatrics", confidence=1.0, tagger="source"
+    )
+    items = [
+        make_item("A child with acute appendicitis: which imaging first?", ("Ultrasound", "CT")),
+        make_item(
+            "Which drug is first line here?", ("Metformin for type 2 diabetes", "Insulin", "Aspirin")
+        ).model_copy(update={"tags": [carried]}),
+    ]
+    source = tmp_path / "items.jsonl"
+    source.write_text("\n".join(i.model_dump_json() for i in items) + "\n", encoding="utf-8")
+    out = tmp_path / "tagged.jsonl"
+    result = runner.invoke(app, ["tag", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spec = BenchmarkSpec(benchmark="t", sources=[SourceSpec(id="s", kind="pdf", licence="CC-BY-4.0")])
+    staged = tag_items(spec, items).records
+    for row, item in zip(written, staged, strict=True):
+        assert {(t["vocabulary"], t["code"]) for t in row["tags"]} == {
+            (str(t.vocabulary), t.code) for t in item.tags
+        }
+    assert ("specialty", "pediatrics") in {(t["vocabulary"], t["code"]) for t in written[1]["tags"]}
+    assert ("icd10", "K35") in {(t["vocabulary"], t["code"]) for t in written[0]["tags"]}
+
+
 def test_tag_file_writes_tags_per_row(tmp_path, make_item):
     source = tmp_path / "items.jsonl"
     item = make_item("A child with acute appendicitis: which imaging first?", ("Ultrasound", "CT"))
