@@ -202,6 +202,8 @@ def _item(question: str, answer: str):
 def test_a_spec_that_yields_nothing_publishes_nothing(tmp_path: Path) -> None:
     from schemas import MedforgeError
 
+    (tmp_path / "pdfs").mkdir()
+    (tmp_path / "pdfs" / "broken.pdf").write_bytes(b"not a PDF")  # rejected at ingest: nothing survives
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         yaml.safe_dump(
