@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 import re
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -89,9 +88,11 @@ class SourceSpec(SpecModel):
         """The registry entry of this source's kind."""
         return source_kind(self.kind)
 
-    @cached_property
+    @property
     def typed_options(self) -> SourceOptions:
-        """`options` parsed by the kind's model, defaults filled in: what stages read."""
+        """`options` parsed by the kind's model, defaults filled in: what stages read.
+
+        Parsed on each access (microseconds), not cached: a cache would outlive `model_copy`."""
         return self.kind_spec.options.model_validate(self.options)
 
 
