@@ -33,8 +33,8 @@ from schemas import (
     StageResult,
     sha256_hex,
 )
+from schemas.source_kinds import Extractor, kinds_read_by
 
-CASE_SOURCE_KINDS = ("case_reports_jats", "case_reports_html", "case_reports_europepmc")
 DECIDED = (ReviewStatus.ACCEPTED, ReviewStatus.FIXED)
 OPEN = (ReviewStatus.PENDING, ReviewStatus.DISPUTED)
 
@@ -90,7 +90,9 @@ class ReviewPolicy:
             adjudicator=options.get("adjudicator") or None,
             gate_origins=gate,
             seed=spec.seed,
-            case_source_ids=frozenset(s.id for s in spec.sources if s.kind in CASE_SOURCE_KINDS),
+            case_source_ids=frozenset(
+                s.id for s in spec.sources if s.kind in kinds_read_by(Extractor.CASE_REPORTS)
+            ),
         )
 
 

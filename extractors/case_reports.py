@@ -1,7 +1,7 @@
 """The case-report extraction stage: JATS XML and journal HTML documents to CaseReport records.
 
-Documents of case-report sources (kinds case_reports_jats, case_reports_html, case_reports_europepmc)
-are its input; others are not counted. An article that is neither typed a case report nor has a
+Documents of case-report sources (the kinds the registry gives to this extractor) are its input;
+others are not counted. An article that is neither typed a case report nor has a
 case-presentation section is rejected with `not_a_case_report`; parse failures with their reason.
 """
 
@@ -28,8 +28,8 @@ from schemas import (
     content_id,
 )
 from schemas.dates import parse_iso_date
+from schemas.source_kinds import Extractor, kinds_read_by
 
-CASE_KINDS = frozenset({"case_reports_jats", "case_reports_html", "case_reports_europepmc"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
@@ -126,7 +126,8 @@ def extract_case_reports(
 ) -> StageResult[CaseReport]:
     """Case reports from every case-report document of the spec; the chain's case-report entry point."""
     raw_store = Path(raw_store)
-    sources = {s.id: s for s in spec.sources if s.kind in CASE_KINDS}
+    case_kinds = kinds_read_by(Extractor.CASE_REPORTS)
+    sources = {s.id: s for s in spec.sources if s.kind in case_kinds}
     records: list[CaseReport] = []
     rejections: list[Rejection] = []
     records_in = 0

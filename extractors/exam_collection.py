@@ -1,6 +1,7 @@
 """Exam collections that already exist as JSON, JSONL, CSV or XLSX, read through a field mapping.
 
-The mapping lives in the source's `options`, so a team loads a collection without writing code:
+The mapping lives in the source's `options` (`ExamOptions`), so a team loads a collection without
+writing code:
 
   records: questions            # dotted path to the list in a JSON file (default: the top-level list)
   fields: {stem: stem, options: options, answers: correct, number: number, annulled: annulled,
@@ -24,18 +25,8 @@ from zipfile import BadZipFile
 
 from extractors.exam_text import ParsedQuestion, normalise_label
 from schemas import ReasonCode, RecordError
+from schemas.source_options import ExamOptions
 
-DEFAULT_FIELDS = {
-    "stem": "stem",
-    "options": "options",
-    "answers": "answers",
-    "number": "number",
-    "annulled": "annulled",
-    "needs_image": "needs_image",
-    "source_labels": "source_labels",
-    "explanation": "explanation",
-    "id": "id",
-}
 _TRUE = {"true", "1", "yes", "sim", "oui", "y"}
 
 
@@ -173,7 +164,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def read_collection(data: bytes, media_type: str, name: str, options: dict[str, Any]) -> CollectionFile:
+def read_collection(data: bytes, media_type: str, name: str, options: ExamOptions) -> CollectionFile:
     """Parse one collection file with the source's field mapping; raises RecordError if unreadable."""
     try:
         document, rows = _rows(data, media_type, name)
@@ -189,7 +180,7 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
         code = ReasonCode.DECODE_ERROR if isinstance(error, UnicodeDecodeError) else ReasonCode.PARSE_ERROR
         raise RecordError(code, f"cannot read {name}: {error}") from None
     if document is not None:
-        found = get_path(document, options.get("records") or "")
+        found = get_path(document, options.records or "")
         if isinstance(found, list):
             rows = found
         elif isinstance(found, dict):
@@ -197,8 +188,8 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
             rows = lists[0] if lists else []
         else:
             rows = []
-    fields: dict[str, str | None] = {**DEFAULT_FIELDS, **(options.get("fields") or {})}
-    doc_fields = options.get("document_fields") or {}
+    fields = options.fields.model_dump()
+    doc_fields = options.document_fields.model_dump()
     result = CollectionFile()
     if isinstance(document, dict):
 
@@ -218,7 +209,7 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
         edition_text = doc_field("edition")
     else:
         edition_text = None
-    pattern = options.get("edition_pattern")
+    pattern = options.edition_pattern
     if pattern:
         match = re.search(pattern, str(edition_text or re.sub(r"\.[^.]+$", "", name.rsplit("/", 1)[-1])))
         if match:
@@ -231,7 +222,7 @@ def read_collection(data: bytes, media_type: str, name: str, options: dict[str, 
                 (index, f"row {index} is a {type(row).__name__}, not a record of fields", row)
             )
             continue
-        options_list = _options(get_path(row, fields["options"]), row, options.get("option_columns"))
+        options_list = _options(get_path(row, fields["options"]), row, options.option_columns)
         labels = [label for label, _ in options_list]
         key = get_path(row, fields["id"])
         stem = get_path(row, fields["stem"])

@@ -1,9 +1,9 @@
 """Exam question pages in HTML: selectors from the source's options, a text fallback without them.
 
-Options (CSS, parsel syntax; each relative to the question element): question, number
-(default attribute data-number), stem, option (label from data-label or a leading 'A)'), option_text,
-answer (value like 'A' or 'A,C'), explanation, labels (source subject labels), annulled and image
-markers (attributes data-annulled / data-has-image, or any <img> inside the question).
+Options (`ExamOptions`; CSS, parsel syntax; each relative to the question element): question,
+number (default attribute data-number), stem, option (label from data-label or a leading 'A)'),
+option_text, answer (value like 'A' or 'A,C'), explanation, labels (source subject labels), annulled
+and image markers (attributes data-annulled / data-has-image, or any <img> inside the question).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from parsel import Selector
 
 from extractors.exam_text import OPTION_LINE, ParsedQuestion, normalise_label, parse_questions_text
+from schemas.source_options import ExamOptions
 
 _TRUE = {"true", "1", "yes", "sim", "oui"}
 
@@ -37,25 +38,24 @@ def _answers(value: str | None) -> list[str]:
     return sorted({normalise_label(a) for a in re.split(r"[\s,;/&]+", value.strip()) if a.strip()})
 
 
-def parse_question_page(html: str, options: dict[str, Any]) -> list[HtmlQuestion]:
+def parse_question_page(html: str, options: ExamOptions) -> list[HtmlQuestion]:
     """Every question on one page, in page order."""
     page = Selector(text=html)
-    selector = options.get("question")
-    nodes = page.css(selector) if selector else []
+    nodes = page.css(options.question) if options.question else []
     if not nodes:
         return _text_fallback(page)
     return [_question(node, options) for node in nodes]
 
 
-def _question(node: Selector, options: dict[str, Any]) -> HtmlQuestion:
+def _question(node: Selector, options: ExamOptions) -> HtmlQuestion:
     attrs = node.attrib
-    number_raw = node.css(options["number"]).get() if options.get("number") else attrs.get("data-number")
+    number_raw = node.css(options.number).get() if options.number else attrs.get("data-number")
     number = int(number_raw) if number_raw and str(number_raw).strip().isdigit() else None
-    stem_nodes = node.css(options.get("stem", "div.stem"))
+    stem_nodes = node.css(options.stem)
     stem = "\n".join(_text(s) for s in stem_nodes).strip()
     parsed_options: list[tuple[str, str]] = []
-    for option in node.css(options.get("option", "li.option")):
-        text_node = option.css(options["option_text"]) if options.get("option_text") else None
+    for option in node.css(options.option):
+        text_node = option.css(options.option_text) if options.option_text else None
         text = _text(text_node) if text_node else _text(option)
         label = option.attrib.get("data-label")
         if not label:
@@ -65,16 +65,15 @@ def _question(node: Selector, options: dict[str, Any]) -> HtmlQuestion:
             else:
                 label = chr(ord("A") + len(parsed_options))
         parsed_options.append((normalise_label(label), text))
-    answer_sel = options.get("answer")
-    answer_values = node.css(answer_sel).getall() if answer_sel else []
+    answer_values = node.css(options.answer).getall() if options.answer else []
     answers = sorted({a for value in answer_values for a in _answers(value)})
     explanation = None
-    if options.get("explanation"):
-        explanation = "\n".join(_text(e) for e in node.css(options["explanation"])).strip() or None
-    labels = [_text(x) for x in node.css(options["labels"])] if options.get("labels") else []
+    if options.explanation:
+        explanation = "\n".join(_text(e) for e in node.css(options.explanation)).strip() or None
+    labels = [_text(x) for x in node.css(options.labels)] if options.labels else []
     annulled = (attrs.get("data-annulled") or "").lower() in _TRUE
-    if options.get("annulled"):
-        annulled = annulled or bool(node.css(options["annulled"]))
+    if options.annulled:
+        annulled = annulled or bool(node.css(options.annulled))
     needs_image = (attrs.get("data-has-image") or "").lower() in _TRUE or bool(node.css("img"))
     return HtmlQuestion(
         number=number,

@@ -1,7 +1,7 @@
 """The exam extraction stage: question pages, exam-paper PDFs (+ answer keys) and collections.
 
-Documents of exam sources (kinds exam_site and exam_collection, or any source whose options name an
-`exam`) are its input; other documents are not counted. One input unit (a page, a collection file,
+Documents of exam sources (kinds the registry gives to this extractor, or any source whose options
+name an `exam`) are its input; other documents are not counted. One input unit (a page, a collection file,
 a paper with its answer key) can give many questions: `expanded` says how many more than one.
 Annulled questions and those that need an image are kept and flagged; synthesis decides.
 """
@@ -33,14 +33,30 @@ from schemas import (
     content_id,
 )
 from schemas.dates import parse_iso_date
+from schemas.source_kinds import Extractor
+from schemas.source_options import ExamOptions
 
-EXAM_KINDS = frozenset({"exam_site", "exam_collection"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
+def exam_options(source: SourceSpec) -> ExamOptions | None:
+    """The source's options when this stage reads its documents, else None."""
+    options = source.typed_options
+    if not isinstance(options, ExamOptions):
+        return None
+    return options if source.kind_spec.extractor is Extractor.EXAMS or options.exam else None
+
+
 def is_exam_source(source: SourceSpec) -> bool:
-    """Whether this stage reads the source's documents."""
-    return source.kind in EXAM_KINDS or bool(source.options.get("exam")) and source.kind == "pdf"
+    """Whether this stage reads the source's documents: an exam kind, or options that name an `exam`."""
+    return exam_options(source) is not None
+
+
+def _options(source: SourceSpec) -> ExamOptions:
+    options = exam_options(source)
+    if options is None:
+        raise ValueError(f"source '{source.id}' ({source.kind}) is not read by the exam extractor")
+    return options
 
 
 def _record_id(document_id: str, locator: Any) -> str:
@@ -146,7 +162,7 @@ def _html(
     books: Books[ExamQuestion], doc: SourceDocument, source: SourceSpec, data: bytes, exam: str
 ) -> None:
     html = decode_html(data, doc.media_type)
-    questions = parse_question_page(html, source.options)
+    questions = parse_question_page(html, _options(source))
     if not questions:
         raise RecordError(ReasonCode.PARSE_ERROR, "no exam question found on the page")
     build = []
@@ -172,7 +188,7 @@ def _html(
 def _collection(
     books: Books[ExamQuestion], doc: SourceDocument, source: SourceSpec, data: bytes, exam: str
 ) -> None:
-    collection = read_collection(data, doc.media_type, doc.uri, source.options)
+    collection = read_collection(data, doc.media_type, doc.uri, _options(source))
     if not collection.questions:
         bad = f" ({len(collection.bad_rows)} rows are not records of fields)" if collection.bad_rows else ""
         raise RecordError(ReasonCode.PARSE_ERROR, "the field mapping found no question rows" + bad)
@@ -180,7 +196,7 @@ def _collection(
         (
             q.key,
             {
-                "exam": collection.exam if collection.exam and not source.options.get("exam") else exam,
+                "exam": collection.exam if collection.exam and not _options(source).exam else exam,
                 **q.content(),
                 "edition_year": collection.edition_year,
                 "edition_session": collection.edition_session,
@@ -247,7 +263,7 @@ def extract_exam_questions(
         if source is None:
             continue
         by_source[source.id] += 1
-        exam = str(source.options.get("exam") or source.id)
+        exam = _options(source).exam or source.id
         try:
             if doc.media_type == "application/pdf":
                 (keys if is_answer_key(doc.uri, doc.title) else papers).append(doc)
@@ -277,7 +293,7 @@ def extract_exam_questions(
                 key,
                 sources[paper.source_id],
                 raw_store,
-                str(sources[paper.source_id].options.get("exam") or paper.source_id),
+                _options(sources[paper.source_id]).exam or paper.source_id,
             )
         except RecordError as error:
             books.reject(_reject(paper, error.reason_code, str(error)))

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from schemas.errors import SpecError
 from schemas.ids import canonical_json, sha256_hex
+from schemas.source_kinds import SourceKind, kind_names, source_kind
+from schemas.source_options import SourceOptions
 
 VERSION_PATTERN = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?([-+][0-9A-Za-z.]+)?$")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
-SourceKind = Literal[
-    "exam_site",
-    "exam_collection",
-    "case_reports_jats",
-    "case_reports_html",
-    "case_reports_europepmc",
-    "textbook_site",
-    "pdf",
-]
+GLOB_CHARACTERS = "*?["
+
+
+def is_pattern(path: str) -> bool:
+    """Whether a spec path is a glob pattern rather than one file."""
+    return any(ch in path for ch in GLOB_CHARACTERS)
+
+
+def glob_files(pattern: Path) -> list[Path]:
+    """The files (not folders) a resolved glob pattern matches, `**` included, sorted."""
+    return sorted(Path(match) for match in glob.glob(str(pattern), recursive=True) if Path(match).is_file())
 
 
 class SpecModel(BaseModel):
@@ -37,7 +42,7 @@ class SourceSpec(SpecModel):
     """One source of raw documents."""
 
     id: str = Field(description="stable source id, used in provenance and partition keys")
-    kind: SourceKind = Field(description="which spider/importer/parser family handles it")
+    kind: str = Field(description="a registered source kind (schemas.source_kinds): spider, extractor")
     licence: str = Field(description="licence of the source's content (SPDX id where possible)")
     language: str = Field(default="en", description="BCP 47 tag of the source's text")
     paths: list[str] = Field(
@@ -52,7 +57,8 @@ class SourceSpec(SpecModel):
     )
     public_url: str | None = Field(default=None, description="the URL the mirror stands for")
     options: dict[str, Any] = Field(
-        default_factory=dict, description="kind-specific settings (selectors, field mapping, ...)"
+        default_factory=dict,
+        description="kind-specific settings, checked against the kind's options model; kept as written",
     )
 
     @field_validator("id")
@@ -61,6 +67,33 @@ class SourceSpec(SpecModel):
         if not NAME_PATTERN.match(value):
             raise ValueError("must be lower-case letters, digits, '-', '_' or '.'")
         return value
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_is_registered(cls, value: str) -> str:
+        if value not in kind_names():
+            raise ValueError(f"unknown source kind '{value}'; known kinds: {', '.join(kind_names())}")
+        return value
+
+    @field_validator("options")
+    @classmethod
+    def _options_fit_the_kind(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """Errors of the kind's model surface at `options.KEY` (pydantic nests them)."""
+        if "kind" in info.data:
+            source_kind(info.data["kind"]).options.model_validate(value)
+        return value
+
+    @property
+    def kind_spec(self) -> SourceKind:
+        """The registry entry of this source's kind."""
+        return source_kind(self.kind)
+
+    @property
+    def typed_options(self) -> SourceOptions:
+        """`options` parsed by the kind's model, defaults filled in: what stages read.
+
+        Parsed on each access (microseconds), not cached: a cache would outlive `model_copy`."""
+        return self.kind_spec.options.model_validate(self.options)
 
 
 class SynthesisSpec(SpecModel):
@@ -199,10 +232,64 @@ def validate_version(version: str) -> str:
     return version
 
 
-def _first_error(error: ValidationError) -> SpecError:
-    first = error.errors()[0]
+def _option_keys(data: dict[str, Any], loc: tuple[Any, ...]) -> list[str] | None:
+    """The keys allowed where an unknown source option sits (`sources.N.options[.nested]`)."""
+    if len(loc) < 4 or loc[0] != "sources" or loc[2] != "options":
+        return None
+    try:
+        model: Any = source_kind(data["sources"][loc[1]]["kind"]).options
+    except (KeyError, IndexError, TypeError):
+        return None
+    for step in loc[3:-1]:
+        annotation = model.model_fields[step].annotation if step in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return sorted(model.model_fields)
+
+
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "date", "datetime"})
+
+
+def _union_cut(loc: tuple[Any, ...]) -> int | None:
+    """Where pydantic's union-member tags ('list[str]', 'int') start in an error location."""
+    for index, part in enumerate(loc):
+        if isinstance(part, str) and ("[" in part or part in _UNION_TAGS):
+            return index
+    return None
+
+
+def _first_error(error: ValidationError, data: dict[str, Any] | None = None) -> SpecError:
+    errors = error.errors()
+    first = errors[0]
+    cut = _union_cut(first["loc"])
+    if cut is not None:
+        prefix = first["loc"][:cut]
+        tags = dict.fromkeys(str(e["loc"][cut]) for e in errors if e["loc"][:cut] == prefix)
+        field = ".".join(str(p) for p in prefix) or "<root>"
+        return SpecError(field, f"{first['input']!r} is none of: {', '.join(tags)}")
     field = ".".join(str(p) for p in first["loc"]) or "<root>"
+    known = _option_keys(data or {}, first["loc"]) if first["type"] == "extra_forbidden" else None
+    if known is not None:
+        return SpecError(field, "unknown option (misspelt?); allowed here: " + ", ".join(known))
     return SpecError(field, first["msg"])
+
+
+def _check_paths(spec: BenchmarkSpec) -> None:
+    """Every local path and glob of a source names something: an empty glob is an error, not 0 rows."""
+    for index, source in enumerate(spec.sources):
+        for path_index, raw in enumerate(source.paths):
+            where = f"sources.{index}.paths.{path_index}"
+            if "://" in raw:
+                continue  # a remote URL is the fetcher's business
+            resolved = spec.resolve(raw)
+            if is_pattern(raw):
+                if not glob_files(resolved):
+                    raise SpecError(where, f"'{raw}' of source '{source.id}' matches no file ({resolved})")
+            elif not resolved.exists():
+                raise SpecError(where, f"missing file {resolved}")
+        if source.site_dir and not spec.resolve(source.site_dir).is_dir():
+            raise SpecError(f"sources.{index}.site_dir", f"missing folder {source.site_dir}")
 
 
 def parse_spec(data: Any, base_dir: Path | str = ".") -> BenchmarkSpec:
@@ -215,15 +302,8 @@ def parse_spec(data: Any, base_dir: Path | str = ".") -> BenchmarkSpec:
     try:
         spec = BenchmarkSpec.model_validate(data)
     except ValidationError as error:
-        raise _first_error(error) from None
-    for index, source in enumerate(spec.sources):
-        for path_index, raw in enumerate(source.paths):
-            if any(ch in raw for ch in "*?["):
-                continue
-            if not spec.resolve(raw).exists():
-                raise SpecError(f"sources.{index}.paths.{path_index}", f"missing file {spec.resolve(raw)}")
-        if source.site_dir and not spec.resolve(source.site_dir).is_dir():
-            raise SpecError(f"sources.{index}.site_dir", f"missing folder {source.site_dir}")
+        raise _first_error(error, data) from None
+    _check_paths(spec)
     return spec
 
 

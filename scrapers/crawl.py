@@ -13,12 +13,11 @@ from typing import Any
 from urllib.parse import urljoin
 
 from schemas import BenchmarkSpec, ReasonCode, SourceSpec
+from schemas.source_options import CrawlOptions
 from scrapers.local_site import serve_folder
 from scrapers.settings import crawl_settings
-from scrapers.spiders import SPIDER_FOR_KIND
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CRAWL_TIMEOUT_S = 3600
 
 
 @dataclass
@@ -48,25 +47,35 @@ def job_dir(crawls_dir: Path, source_id: str) -> Path:
     return crawls_dir / "jobs" / source_id
 
 
+def crawl_options(source: SourceSpec) -> CrawlOptions:
+    """The source's options as a crawl reads them; a kind without a spider is not crawled."""
+    options = source.typed_options
+    if source.kind_spec.spider is None or not isinstance(options, CrawlOptions):
+        raise ValueError(f"source '{source.id}': kind {source.kind} has no spider, it is read from files")
+    return options
+
+
 def crawl_job(
     spec: BenchmarkSpec, source: SourceSpec, base_url: str | None, raw_store: Path, out_dir: Path
 ) -> dict[str, Any]:
     """The job file content for `scrapers.run`: spider, source, absolute start URLs, settings."""
-    options = source.options
+    options = crawl_options(source)
     start_urls = [urljoin(base_url, url) if base_url else url for url in source.start_urls]
     source_data = source.model_dump(mode="json")
     if base_url:
         source_data["allowed_domains"] = ["127.0.0.1"]
-    httpcache = options.get("httpcache", os.environ.get("MEDFORGE_HTTPCACHE") == "1")
-    jobdir = job_dir(out_dir.parent, source.id) if options.get("resumable", False) else None
+    httpcache = options.httpcache
+    if httpcache is None:
+        httpcache = os.environ.get("MEDFORGE_HTTPCACHE") == "1"
+    jobdir = job_dir(out_dir.parent, source.id) if options.resumable else None
     settings = crawl_settings(
         loopback=base_url is not None,
         httpcache_dir=str(out_dir.parent / "httpcache" / source.id) if httpcache else None,
         jobdir=str(jobdir) if jobdir else None,
-        overrides=options.get("settings") or {},
+        overrides=options.settings,
     )
     return {
-        "spider": SPIDER_FOR_KIND[source.kind],
+        "spider": source.kind_spec.spider,
         "source": source_data,
         "start_urls": start_urls,
         "raw_store": str(raw_store.resolve()),
@@ -78,7 +87,8 @@ def crawl_job(
 def crawl_source(spec: BenchmarkSpec, source: SourceSpec, raw_store: Path, work_dir: Path) -> CrawlOutcome:
     """Crawl one source in a subprocess (serving its `site_dir` on 127.0.0.1 when it has one)."""
     out_dir = work_dir / "crawls" / source.id
-    resumable = source.options.get("resumable", False) and job_dir(out_dir.parent, source.id).exists()
+    options = crawl_options(source)
+    resumable = options.resumable and job_dir(out_dir.parent, source.id).exists()
     for name in ("documents.jsonl", "failures.jsonl", "stats.json"):
         if not resumable and (out_dir / name).exists():
             (out_dir / name).unlink()
@@ -98,7 +108,7 @@ def crawl_source(spec: BenchmarkSpec, source: SourceSpec, raw_store: Path, work_
         job_path.write_text(json.dumps(job, indent=1, sort_keys=True), encoding="utf-8")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
-        timeout = float(source.options.get("crawl_timeout_s", DEFAULT_CRAWL_TIMEOUT_S))
+        timeout = options.crawl_timeout_s
         try:
             completed = subprocess.run(
                 [sys.executable, "-m", "scrapers.run", str(job_path)],

@@ -8,7 +8,6 @@ bytes already ingested becomes a Rejection; records_in counts fetch attempts and
 from __future__ import annotations
 
 import datetime as dt
-import glob
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,9 @@ from schemas import (
     content_id,
 )
 from schemas.dates import parse_iso_date
+from schemas.spec import glob_files, is_pattern
 from scrapers.crawl import crawl_source
 from scrapers.store import store_bytes
-
-CRAWL_KINDS = frozenset({"exam_site", "case_reports_html", "case_reports_europepmc", "textbook_site"})
 
 MEDIA_TYPES = {
     ".pdf": "application/pdf",
@@ -60,7 +58,7 @@ def _pattern_root(resolved: Path) -> Path:
     """The folder a path pattern starts from: its leading part without glob characters."""
     parts = []
     for part in resolved.parts:
-        if any(ch in part for ch in "*?["):
+        if is_pattern(part):
             break
         parts.append(part)
     root = Path(*parts)
@@ -73,10 +71,9 @@ def _local_files(spec: BenchmarkSpec, source: SourceSpec) -> list[tuple[Path, Pa
     for pattern in source.paths:
         resolved = spec.resolve(pattern)
         root = _pattern_root(resolved)
-        if any(ch in pattern for ch in "*?["):
-            for match in glob.glob(str(resolved), recursive=True):
-                if Path(match).is_file():
-                    files.setdefault(Path(match), root)
+        if is_pattern(pattern):
+            for match in glob_files(resolved):
+                files.setdefault(match, root)
         else:
             files.setdefault(resolved, root)
     return sorted(files.items())
@@ -187,8 +184,9 @@ def crawl_to_records(
 def ingest_source(
     spec: BenchmarkSpec, source: SourceSpec, raw_store: Path, work_dir: Path
 ) -> tuple[list[SourceDocument], list[Rejection], dict[str, Any]]:
-    """One source, by kind: crawl it or read its files."""
-    if source.kind in CRAWL_KINDS and not source.paths:
+    """One source, by kind: crawl it with its kind's spider, or read its files (kinds without a
+    spider, and any source with `paths`)."""
+    if source.kind_spec.spider is not None and not source.paths:
         return crawl_to_records(spec, source, raw_store, work_dir)
     return read_local_source(spec, source, raw_store)
 

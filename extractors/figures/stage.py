@@ -89,14 +89,14 @@ def extract_figures(
     rejection, so a PDF of N figures expands by N - 1 and one without figures by -1.
     """
     languages = {s.id: s.language for s in spec.sources}
-    options = {s.id: s.options for s in spec.sources}
+    dpis = {s.id: s.typed_options.figure_dpi or DEFAULT_DPI for s in spec.sources}
     pdfs = sorted((d for d in documents if d.media_type == PDF_MEDIA_TYPE), key=lambda d: d.document_id)
     books: Books[Figure] = Books(Stage.EXTRACT)
     per_document: dict[str, dict] = {}
     pages = 0
     seconds = 0.0
     for doc in pdfs:
-        dpi = int(options.get(doc.source_id, {}).get("figure_dpi", DEFAULT_DPI))
+        dpi = dpis.get(doc.source_id, DEFAULT_DPI)
         figures, rejection, found = figures_of_document(
             doc, raw_store, image_dir, language=languages.get(doc.source_id, "en"), dpi=dpi
         )

@@ -22,6 +22,8 @@ from twisted.python.failure import Failure
 
 from schemas import ReasonCode
 from schemas.licences import normalise_licence
+from schemas.source_kinds import source_kind
+from schemas.source_options import CrawlOptions
 from scrapers.items import FetchedPage, FetchFailure
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -93,7 +95,9 @@ def page_licence(response: Response) -> str | None:
 
 
 class MedforgeSpider(scrapy.Spider):
-    """Base spider: `source` is the spec's source as a dict; start URLs are absolute by now."""
+    """Base spider: `source` is the spec's source as a dict; start URLs are absolute by now.
+
+    `options` is the source's options parsed by its kind's model (schemas.source_kinds)."""
 
     name = "medforge"
     custom_settings: dict[str, Any] = {}
@@ -101,7 +105,10 @@ class MedforgeSpider(scrapy.Spider):
     def __init__(self, source: dict[str, Any], start_urls: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source = source
-        self.options: dict[str, Any] = dict(source.get("options") or {})
+        options = source_kind(source["kind"]).options.model_validate(source.get("options") or {})
+        if not isinstance(options, CrawlOptions):
+            raise TypeError(f"source kind {source['kind']} has no crawl options; it is not crawled")
+        self.options = options
         self.start_urls = list(start_urls)
         self.allowed_domains = list(source.get("allowed_domains") or [])
         self._open: dict[str, str] = {}

@@ -1,10 +1,7 @@
 """Case-report journals: the Europe PMC REST search (cursor paging, date range) -> JATS full text, and
 journal article pages in HTML (BMC-style listing pages -> article pages).
 
-Europe PMC options: query (default open-access case reports), from_date / to_date (ISO dates, as
-FIRST_PDATE range), page_size, max_results; the API base is start_urls[0] (default the public API).
-Journal HTML options: article_links, next_page (CSS selectors); with no article_links the start URLs
-are the articles themselves.
+Their options are `EuropePmcOptions` and `JournalHtmlOptions` (schemas.source_options).
 """
 
 from __future__ import annotations
@@ -17,17 +14,17 @@ from urllib.parse import urlencode
 from scrapy.http import Response
 
 from schemas import ReasonCode
+from schemas.source_options import EuropePmcOptions, JournalHtmlOptions
 from scrapers.items import FetchFailure
 from scrapers.spiders.base import MedforgeSpider
 
 EUROPE_PMC_API = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
-DEFAULT_QUERY = 'PUB_TYPE:"case-reports" AND OPEN_ACCESS:y AND HAS_FT:y'
 
 
-def europepmc_query(options: dict[str, Any]) -> str:
-    """The search query with the date range, as Europe PMC's syntax wants it."""
-    query = options.get("query", DEFAULT_QUERY)
-    start, end = options.get("from_date"), options.get("to_date")
+def europepmc_query(options: EuropePmcOptions) -> str:
+    """The search query with the date range (as FIRST_PDATE), as Europe PMC's syntax wants it."""
+    query = options.query
+    start, end = options.from_date, options.to_date
     if start or end:
         query = f"({query}) AND FIRST_PDATE:[{start or '1900-01-01'} TO {end or '3000-01-01'}]"
     return query
@@ -37,13 +34,14 @@ class EuropePmcSpider(MedforgeSpider):
     """Search pages (JSON, cursorMark) -> one JATS full-text document per open-access hit."""
 
     name = "europepmc"
+    options: EuropePmcOptions
 
     def __init__(self, source: dict[str, Any], start_urls: list[str], **kwargs: Any) -> None:
         super().__init__(source, start_urls, **kwargs)
         base = self.start_urls[0] if self.start_urls else EUROPE_PMC_API
         self.api = base if base.endswith("/") else base + "/"
-        self.page_size = int(self.options.get("page_size", 100))
-        self.max_results = int(self.options.get("max_results", 1000))
+        self.page_size = self.options.page_size
+        self.max_results = self.options.max_results
         self.queued = 0
         self.start_urls = [self.search_url("*")]
 
@@ -103,10 +101,10 @@ class JournalHtmlSpider(MedforgeSpider):
     """Listing pages -> article pages (HTML); the licence is read from each article page."""
 
     name = "journal_html"
+    options: JournalHtmlOptions
 
     def parse_start(self, response: Response) -> Iterator[Any]:
-        selector = self.options.get("article_links")
-        if not selector:
+        if not self.options.article_links:
             yield self.page_item(response, role="article")
             return
         yield from self.parse_listing(response)
@@ -114,11 +112,11 @@ class JournalHtmlSpider(MedforgeSpider):
     def parse_listing(self, response: Response) -> Iterator[Any]:
         self.done(response)
         yield from self.follow(
-            response, response.css(self.options["article_links"]).getall(), self.parse_article, "article"
+            response, response.css(self.options.article_links).getall(), self.parse_article, "article"
         )
-        if self.options.get("next_page"):
+        if self.options.next_page:
             yield from self.follow(
-                response, response.css(self.options["next_page"]).getall(), self.parse_listing, "listing"
+                response, response.css(self.options.next_page).getall(), self.parse_listing, "listing"
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:

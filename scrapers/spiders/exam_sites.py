@@ -1,6 +1,6 @@
 """Exam archives: archive page -> edition pages -> question pages or exam-paper PDFs and answer keys.
 
-Everything site-specific comes from the source's `options` (CSS selectors, parsel syntax):
+Everything site-specific comes from the source's `options` (`ExamSiteOptions`; CSS selectors, parsel syntax):
   edition_links, question_links, paper_links, answer_key_links: where the links are;
   edition: the element that carries the edition (attributes data-year, data-session, data-published,
   or text matched by `edition_pattern` with named groups year, session, published).
@@ -15,15 +15,16 @@ from typing import Any
 
 from scrapy.http import Response
 
+from schemas.source_options import ExamSiteOptions
 from scrapers.spiders.base import MedforgeSpider
 
 DEFAULT_EDITION_PATTERN = r"(?P<year>(?:19|20)\d{2})(?:[ /_-]+(?:session\s*)?(?P<session>\w+))?"
 
 
-def edition_of(response: Response, options: dict[str, Any]) -> dict[str, Any]:
+def edition_of(response: Response, options: ExamSiteOptions) -> dict[str, Any]:
     """Year, session and published date of the edition a page belongs to, as far as it says."""
     found: dict[str, Any] = {}
-    selector = options.get("edition")
+    selector = options.edition
     if selector and hasattr(response, "css"):
         node = response.css(selector)
         if node:
@@ -33,7 +34,7 @@ def edition_of(response: Response, options: dict[str, Any]) -> dict[str, Any]:
             found["published"] = node.attrib.get("data-published")
             if not found["edition_year"]:
                 text = " ".join(node.css("::text").getall())
-                match = re.search(options.get("edition_pattern", DEFAULT_EDITION_PATTERN), text)
+                match = re.search(options.edition_pattern or DEFAULT_EDITION_PATTERN, text)
                 if match:
                     groups = match.groupdict()
                     found["edition_year"] = int(groups["year"]) if groups.get("year") else None
@@ -46,13 +47,14 @@ class ExamSiteSpider(MedforgeSpider):
     """One spider for every exam archive; the spec's selectors say where things are."""
 
     name = "exam_sites"
+    options: ExamSiteOptions
 
     def parse_start(self, response: Response) -> Iterator[Any]:
         self.done(response)
         yield from self._links(response, {})
         yield from self.follow(
             response,
-            response.css(self.options.get("edition_links", "a.edition::attr(href)")).getall(),
+            response.css(self.options.edition_links).getall(),
             self.parse_edition,
             role="edition",
         )
@@ -63,12 +65,11 @@ class ExamSiteSpider(MedforgeSpider):
 
     def _links(self, response: Response, edition: dict[str, Any]) -> Iterator[Any]:
         meta = {"medforge_edition": edition}
-        for key, role in (
-            ("question_links", "question_page"),
-            ("paper_links", "exam_paper"),
-            ("answer_key_links", "answer_key"),
+        for selector, role in (
+            (self.options.question_links, "question_page"),
+            (self.options.paper_links, "exam_paper"),
+            (self.options.answer_key_links, "answer_key"),
         ):
-            selector = self.options.get(key)
             if selector:
                 yield from self.follow(
                     response, response.css(selector).getall(), self.parse_document, role, meta

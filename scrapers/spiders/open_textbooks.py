@@ -1,8 +1,8 @@
 """Open textbooks: book or chapter landing pages -> PDF downloads, with the licence read from the page.
 
-Options: book_links (CSS, from the start pages to landing pages; without it the start pages are the
-landing pages), pdf_links (CSS, default every link ending in .pdf). The PDF inherits the landing
-page's licence and title, since a PDF rarely states its licence where a crawler can read it.
+Options (`TextbookSiteOptions`): book_links (from the start pages to landing pages; without it the
+start pages are the landing pages), pdf_links (default every link ending in .pdf). The PDF inherits
+the landing page's licence and title, since a PDF rarely states its licence where a crawler can read it.
 """
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ from typing import Any
 
 from scrapy.http import Response
 
+from schemas.source_options import TextbookSiteOptions
 from scrapers.spiders.base import MedforgeSpider, page_licence
-
-DEFAULT_PDF_LINKS = 'a[href$=".pdf"]::attr(href), a[href*=".pdf?"]::attr(href)'
 
 
 class OpenTextbookSpider(MedforgeSpider):
     """Landing pages -> PDFs."""
 
     name = "open_textbooks"
+    options: TextbookSiteOptions
 
     def parse_start(self, response: Response) -> Iterator[Any]:
-        if self.options.get("book_links"):
+        if self.options.book_links:
             self.done(response)
             yield from self.follow(
-                response, response.css(self.options["book_links"]).getall(), self.parse_landing, "landing"
+                response, response.css(self.options.book_links).getall(), self.parse_landing, "landing"
             )
         else:
             yield from self.parse_landing(response)
@@ -39,7 +39,7 @@ class OpenTextbookSpider(MedforgeSpider):
                 response.css("h1::text").get() or response.css("title::text").get() or ""
             ).strip(),
         }
-        links = response.css(self.options.get("pdf_links", DEFAULT_PDF_LINKS)).getall()
+        links = response.css(self.options.pdf_links).getall()
         yield from self.follow(response, links, self.parse_pdf, "pdf", meta)
 
     def parse_pdf(self, response: Response) -> Iterator[Any]:

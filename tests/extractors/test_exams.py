@@ -11,6 +11,7 @@ import pytest
 from extractors.exam_html import parse_question_page
 from extractors.exams import extract_exam_questions
 from schemas import BenchmarkSpec, SourceDocument
+from schemas.source_options import ExamOptions
 from scrapers.store import store_bytes
 
 REVALIDA_OPTIONS = {
@@ -63,14 +64,14 @@ def _doc(
     )
 
 
-DEMO_OPTIONS = {
-    "exam": "Demo",
-    "question": "article.question",
-    "stem": "div.stem",
-    "option": "li.option",
-    "option_text": "span.text",
-    "answer": "span.answer::attr(data-answer)",
-}
+DEMO_OPTIONS = ExamOptions(
+    exam="Demo",
+    question="article.question",
+    stem="div.stem",
+    option="li.option",
+    option_text="span.text",
+    answer="span.answer::attr(data-answer)",
+)
 
 
 def test_demo_question_page_fields(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_text_fallback_without_selectors() -> None:
         "<p>B) Vitamin C</p><p>C) Vitamin D</p>"
         "<p>2. Second question?</p><p>a) yes</p><p>b) no</p></body></html>"
     )
-    questions = parse_question_page(html, {})
+    questions = parse_question_page(html, ExamOptions())
     assert [q.number for q in questions] == [1, 2]
     assert questions[0].options == [("A", "Vitamin A"), ("B", "Vitamin C"), ("C", "Vitamin D")]
     assert questions[1].options == [("A", "yes"), ("B", "no")]

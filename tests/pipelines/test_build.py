@@ -79,6 +79,8 @@ def small_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec["benchmark"] = "unit-demo"
     spec["base_dir"] = str(root)
     spec["sources"][1]["paths"] = ["textbook/primer.pdf"]
+    # no case reports here: their glob would match nothing, which is a spec error
+    spec["sources"] = [s for s in spec["sources"] if s["kind"] != "case_reports_jats"]
     path = root / "spec.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
@@ -229,6 +231,8 @@ def _item(question: str, answer: str):
 def test_a_spec_that_yields_nothing_publishes_nothing(tmp_path: Path) -> None:
     from schemas import MedforgeError
 
+    (tmp_path / "pdfs").mkdir()
+    (tmp_path / "pdfs" / "broken.pdf").write_bytes(b"not a PDF")  # rejected at ingest: nothing survives
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         yaml.safe_dump(

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
-from pipelines.defs.sources.assets import exam_sites_crawl, family_source_ids
+from pipelines.defs.sources.assets import CRAWL_ASSETS, family_source_ids
 from pipelines.defs.sources.partitions import FAMILY_PARTITIONS
 from pipelines.defs.sources.sensors import crawl_sources_sensor
 from pipelines.resources import BuildSettings, SpecResource
@@ -48,7 +48,10 @@ def test_exam_site_crawl_materializes(tmp_path: Path) -> None:
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(FAMILY_PARTITIONS["exam_sites"].name, ["demo-exam-site"])
         result = dg.materialize(
-            [exam_sites_crawl], instance=instance, resources=resources, partition_key="demo-exam-site"
+            [next(a for a in CRAWL_ASSETS if a.key.path == ["exam_sites_crawl"])],
+            instance=instance,
+            resources=resources,
+            partition_key="demo-exam-site",
         )
         assert result.success
         [event] = result.asset_materializations_for_node("exam_sites_crawl")

@@ -69,7 +69,5 @@ def _crawl_asset(family: str) -> dg.AssetsDefinition:
     return crawl
 
 
-exam_sites_crawl = _crawl_asset("exam_sites")
-case_reports_crawl = _crawl_asset("case_reports")
-open_textbooks_crawl = _crawl_asset("open_textbooks")
-CRAWL_ASSETS = [exam_sites_crawl, case_reports_crawl, open_textbooks_crawl]
+CRAWL_ASSETS = [_crawl_asset(family) for family in FAMILIES]
+"""`<family>_crawl` per spider family of the source-kind registry (a list: `dg.load_defs` finds those)."""

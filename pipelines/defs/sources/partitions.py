@@ -2,12 +2,10 @@
 
 import dagster as dg
 
-FAMILIES: dict[str, tuple[str, ...]] = {
-    "exam_sites": ("exam_site",),
-    "case_reports": ("case_reports_html", "case_reports_europepmc"),
-    "open_textbooks": ("textbook_site",),
-}
-"""Spider family -> the source kinds it crawls."""
+from schemas.source_kinds import crawl_families
+
+FAMILIES: dict[str, tuple[str, ...]] = crawl_families()
+"""Spider family -> the source kinds it crawls, from the source-kind registry."""
 
 FAMILY_PARTITIONS = {family: dg.DynamicPartitionsDefinition(name=f"{family}_sources") for family in FAMILIES}
 """One partition per crawl source of the family (added by `crawl_sources_sensor`)."""
