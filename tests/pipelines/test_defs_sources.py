@@ -47,8 +47,9 @@ def test_exam_site_crawl_materializes(tmp_path: Path) -> None:
     resources = {"spec": SpecResource(path=str(path)), "build": build}
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(FAMILY_PARTITIONS["exam_sites"].name, ["demo-exam-site"])
+        crawl = [a for a in CRAWL_ASSETS if a.key == dg.AssetKey("exam_sites_crawl")]
         result = dg.materialize(
-            [next(a for a in CRAWL_ASSETS if a.key.path == ["exam_sites_crawl"])],
+            crawl,
             instance=instance,
             resources=resources,
             partition_key="demo-exam-site",
