@@ -12,15 +12,18 @@ from pathlib import Path
 
 import dagster as dg
 
-import pipelines.defs
 from pipelines.paths import DEFAULT_HOME
 from pipelines.resources import BuildSettings, SpecResource, build_resources
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""The folder of pyproject.toml, whose `[tool.dg]` names `pipelines.defs` as the defs module."""
 
 
 @cache
 def asset_graph() -> dg.Definitions:
-    """Every domain's assets, checks, sensors and jobs (found by `dg.load_defs`), without resources."""
-    return dg.load_defs(pipelines.defs)
+    """Every domain's assets, checks, sensors and jobs, found in `pipelines/defs/` by Dagster's own
+    loader (the project's `[tool.dg]` names the folder), without resources."""
+    return dg.load_from_defs_folder(path_within_project=PROJECT_ROOT)
 
 
 def definitions_for(spec: SpecResource, settings: BuildSettings) -> dg.Definitions:

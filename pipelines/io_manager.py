@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field
 
-from schemas import Rejection, StageResult, from_table, record_type_of, to_table
+from schemas import MedforgeError, Rejection, StageResult, from_table, record_type_of, to_table
 
 
 class StageIOManager(dg.ConfigurableIOManager):
@@ -59,11 +59,17 @@ class StageIOManager(dg.ConfigurableIOManager):
             table = pq.read_table(path / "records.parquet")
             records = from_table(table, record_type_of(table))
         rejections = from_table(pq.read_table(path / "rejections.parquet"), Rejection)
-        return StageResult(
-            stage=meta["stage"],
-            records=records,
-            rejections=rejections,
-            records_in=meta["records_in"],
-            expanded=meta["expanded"],
-            metadata=meta["metadata"],
-        )
+        try:
+            return StageResult(
+                stage=meta["stage"],
+                records=records,
+                rejections=rejections,
+                records_in=meta["records_in"],
+                expanded=meta["expanded"],
+                metadata=meta["metadata"],
+            )
+        except ValueError as error:  # an unknown stage name, books that do not balance
+            raise MedforgeError(
+                f"{path / 'result.json'}: not a stage result this medforge can read ({error}); "
+                f"materialize {context.asset_key.to_user_string()} again"
+            ) from None

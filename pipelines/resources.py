@@ -29,7 +29,10 @@ class SpecResource(dg.ConfigurableResource):
     """The benchmark spec of a run, validated once and shared by every step.
 
     `snapshot` (the validated spec as JSON, which `run_build` fills) pins the spec a CLI build
-    started with; without it the file at `path` is read on first use in each process.
+    started with; without it the file at `path` is read on first use in each process. The UI's
+    runs go that way (`dagster dev` runs each step in a process of its own, and its resources are
+    made when the code location loads), so a spec edited in the middle of a UI run reaches the
+    steps that start after the edit: edit between runs.
     """
 
     path: str = Field(description="benchmark spec (YAML); relative paths in it resolve next to it")
@@ -163,8 +166,9 @@ class SpecLLMResource(LLMBackendResource):
 
 
 class EmbedderResource(dg.ConfigurableResource, ABC):
-    """The one sentence encoder of a run, shared by synthesis, tagging and curation (it loads in
-    seconds, so a build loads it at most once, and only when a stage encodes something)."""
+    """The one sentence encoder of a run, shared by synthesis, tagging and curation. Its model takes
+    seconds to load, so it loads once per process (`embeddings.fast_encoder` is cached: once for a
+    CLI build, once per step process in the UI) and only when a stage encodes something."""
 
     @abstractmethod
     def build_embedder(self) -> TextEmbedder:

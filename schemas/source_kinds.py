@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from schemas.source_options import (
+    CrawlOptions,
     EuropePmcOptions,
     ExamOptions,
     ExamSiteOptions,
@@ -46,6 +47,16 @@ class SourceKind:
     def __post_init__(self) -> None:
         if (self.spider is None) != (self.family is None):
             raise ValueError(f"source kind '{self.name}': a spider and its family go together")
+        # the extractor and the spider read their settings from these models: a kind whose options
+        # lack them would be ingested and then read by nothing, or fail inside the crawl
+        if self.extractor == Extractor.EXAMS and not issubclass(self.options, ExamOptions):
+            raise ValueError(
+                f"source kind '{self.name}': the exam extractor needs options derived from ExamOptions"
+            )
+        if self.spider is not None and not issubclass(self.options, CrawlOptions):
+            raise ValueError(
+                f"source kind '{self.name}': a crawled kind needs options derived from CrawlOptions"
+            )
 
 
 BUILT_IN_KINDS: tuple[SourceKind, ...] = (

@@ -48,6 +48,15 @@ def to_figure(doc: SourceDocument, found: ExtractedFigure, language: str) -> Fig
     )
 
 
+def figure_settings(spec: BenchmarkSpec, source_id: str) -> tuple[str, int]:
+    """The language and rendering dpi of a source's figures (the whole stage and the one-document
+    asset render alike, so both write the same content-addressed images)."""
+    source = next((s for s in spec.sources if s.id == source_id), None)
+    if source is None:
+        return "en", DEFAULT_DPI
+    return source.language, source.typed_options.figure_dpi or DEFAULT_DPI
+
+
 def figures_of_document(
     doc: SourceDocument,
     raw_store: pathlib.Path,
@@ -88,18 +97,14 @@ def extract_figures(
     Books: records_in is the number of PDFs; each is booked with the figures it gave or its one
     rejection, so a PDF of N figures expands by N - 1 and one without figures by -1.
     """
-    languages = {s.id: s.language for s in spec.sources}
-    dpis = {s.id: s.typed_options.figure_dpi or DEFAULT_DPI for s in spec.sources}
     pdfs = sorted((d for d in documents if d.media_type == PDF_MEDIA_TYPE), key=lambda d: d.document_id)
     books: Books[Figure] = Books(Stage.EXTRACT)
     per_document: dict[str, dict] = {}
     pages = 0
     seconds = 0.0
     for doc in pdfs:
-        dpi = dpis.get(doc.source_id, DEFAULT_DPI)
-        figures, rejection, found = figures_of_document(
-            doc, raw_store, image_dir, language=languages.get(doc.source_id, "en"), dpi=dpi
-        )
+        language, dpi = figure_settings(spec, doc.source_id)
+        figures, rejection, found = figures_of_document(doc, raw_store, image_dir, language=language, dpi=dpi)
         books.book(figures, [rejection] if rejection is not None else [])
         if rejection is not None:
             per_document[doc.document_id] = {"rejected": rejection.reason_code}

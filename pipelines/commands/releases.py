@@ -47,12 +47,22 @@ def build(
         str, typer.Option("--version", help="release version, e.g. 1.0.0, or 'auto'")
     ] = "auto",
     store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir",
+            help="LLM replies and embeddings (default: cache/ in the build's work folder)",
+            envvar="MEDFORGE_CACHE_DIR",
+        ),
+    ] = None,
 ) -> None:
     """Build a release of a benchmark spec through the Dagster asset graph."""
     from pipelines.build import local_instance, run_build  # Dagster loads only for commands that build
 
     console.print(f"building {spec} (version {version})")
-    outcome = run_build(spec, version, store, instance=local_instance(), progress=progress_printer)
+    outcome = run_build(
+        spec, version, store, instance=local_instance(), progress=progress_printer, cache_root=cache_dir
+    )
     print_outcome(outcome)
 
 

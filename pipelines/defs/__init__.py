@@ -1,2 +1,3 @@
 """The Dagster definitions, one package per domain with fixed file names (`assets.py`, `checks.py`,
-`sensors.py`, `partitions.py`, `jobs.py`); `pipelines.definitions` loads them all with `dg.load_defs`."""
+`sensors.py`, `partitions.py`, `jobs.py`); `pipelines.definitions` loads them with
+`dg.load_from_defs_folder`."""

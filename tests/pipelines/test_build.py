@@ -127,8 +127,12 @@ def test_same_version_twice_fails_and_names_it(built, small_spec: Path, tmp_path
 
 def test_rebuild_gives_the_same_content_hash(built, small_spec: Path, tmp_path: Path) -> None:
     _, outcome = built
-    again = run_build(small_spec, "1.0.0", tmp_path / "store", tmp_path / "work")
+    again = run_build(
+        small_spec, "1.0.0", tmp_path / "store", tmp_path / "work", cache_root=tmp_path / "cache"
+    )
     assert again.content_hash == outcome.content_hash
+    # the cache folder is a setting: the build put its LLM-reply cache there, not in its work folder
+    assert (tmp_path / "cache" / "llm").is_dir() and not (tmp_path / "work" / "cache").exists()
 
 
 def test_contract_blocks_a_release_with_a_broken_item(small_spec: Path, tmp_path: Path, monkeypatch) -> None:

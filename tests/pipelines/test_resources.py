@@ -60,7 +60,7 @@ def test_llm_resource_follows_the_spec_and_fails_fast_without_a_key(tmp_path, mo
 
 
 def test_one_lazy_embedder_per_build_cached_in_the_build(tmp_path: Path) -> None:
-    spec = SpecResource.pinned(_spec_file(tmp_path))
+    spec = SpecResource.pinned(_spec_file(tmp_path, curation={"options": {"backend": "onnx"}}))
     settings = BuildSettings(work_root=str(tmp_path / "work"), cache_root=str(tmp_path / "cache"))
     resources = build_resources(spec, settings)
     embedder_resource = resources["embedder"]

@@ -61,3 +61,13 @@ def test_registering_a_kind_and_its_mistakes() -> None:
         source_kind("unit_bank")
     with pytest.raises(ValueError, match="a spider and its family go together"):
         SourceKind("half", CrawlOptions, Extractor.FIGURES, spider="m:Spider")
+
+
+def test_a_kind_whose_options_its_reader_cannot_use_is_refused() -> None:
+    """Else its files would be ingested and read by nothing, or its crawl would fail mid-way."""
+    with pytest.raises(ValueError, match="'bank'.*ExamOptions"):
+        SourceKind("bank", SourceOptions, Extractor.EXAMS)
+    with pytest.raises(ValueError, match="'site'.*CrawlOptions"):
+        SourceKind("site", SourceOptions, Extractor.CASE_REPORTS, spider="m:S", family="f")
+    assert SourceKind("bank", ExamOptions, Extractor.EXAMS).options is ExamOptions
+    assert SourceKind("site", CrawlOptions, Extractor.CASE_REPORTS, spider="m:S", family="f").family == "f"

@@ -78,15 +78,15 @@ def figures_preview(rows: list[dict[str, Any]]) -> str:
 def figures_by_document(
     context: dg.AssetExecutionContext, spec: SpecResource, build: BuildSettings, source_documents: StageResult
 ) -> dg.MaterializeResult:
-    from extractors.figures import figures_of_document
+    from extractors.figures.stage import figure_settings, figures_of_document
 
     key = context.partition_key
     doc = next((d for d in source_documents.records if d.document_id == key), None)
     if doc is None:
         raise dg.Failure(description=f"no source document {key} in source_documents")
-    language = next((s.language for s in spec.get().sources if s.id == doc.source_id), "en")
+    language, dpi = figure_settings(spec.get(), doc.source_id)
     records, rejection, found = figures_of_document(
-        doc, build.raw_store(), build.image_dir(), language=language
+        doc, build.raw_store(), build.image_dir(), language=language, dpi=dpi
     )
     metadata: dict[str, Any] = {"uri": doc.uri, "figures": len(records)}
     if rejection is not None:

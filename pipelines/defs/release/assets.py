@@ -39,7 +39,9 @@ def release_candidate(spec: SpecResource, reviewed_items: StageResult) -> dg.Out
     items = assign_splits(reviewed_items.records, benchmark.splits, benchmark.seed)
     return stage_output(
         StageResult(
-            stage=Stage.RELEASE, records=sorted(items, key=lambda i: i.item_id), records_in=len(items)
+            stage=Stage.RELEASE,
+            records=sorted(items, key=lambda i: i.item_id),
+            records_in=len(reviewed_items.records),
         )
     )
 

@@ -70,4 +70,4 @@ def _crawl_asset(family: str) -> dg.AssetsDefinition:
 
 
 CRAWL_ASSETS = [_crawl_asset(family) for family in FAMILIES]
-"""`<family>_crawl` per spider family of the source-kind registry (a list: `dg.load_defs` finds those)."""
+"""`<family>_crawl` per spider family of the source-kind registry (a list: Dagster's loader finds lists)."""

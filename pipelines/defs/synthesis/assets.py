@@ -12,16 +12,16 @@ from pipelines.resources import BuildSettings, EmbedderResource, LLMBackendResou
 from schemas import StageResult, Vocabulary
 from vocabulary import load_vocabulary
 
-# the vocabularies figure VQA draws answers and sibling distractors from: the tagger's own, so a
-# generated item's answer and its tags use the same codes
-VQA_VOCABULARIES = (Vocabulary.MODALITY, Vocabulary.ANATOMY, Vocabulary.ICD10)
 LLM_CACHE = "llm"
 """Sub-folder of the build's cache for LLM replies (unless the spec's `synthesis.cache_dir` names one)."""
 
 
 def vocabularies() -> dict[Vocabulary, Any]:
-    """The vocabulary tables synthesis works with (the tagger's own, loaded once per process)."""
-    return {vocabulary: load_vocabulary(vocabulary) for vocabulary in VQA_VOCABULARIES}
+    """The vocabulary tables synthesis draws from: the tagger's own (loaded once per process), so a
+    generated item's answer and its tags use the same codes."""
+    from synthesis.vocab import GENERATION_VOCABULARIES
+
+    return {vocabulary: load_vocabulary(vocabulary) for vocabulary in GENERATION_VOCABULARIES}
 
 
 @dg.asset(
