@@ -57,6 +57,20 @@ def figure_settings(spec: BenchmarkSpec, source_id: str) -> tuple[str, int]:
     return source.language, source.typed_options.figure_dpi or DEFAULT_DPI
 
 
+def read_pdf_figures(
+    path: pathlib.Path, image_dir: pathlib.Path, dpi: int = DEFAULT_DPI, limits: Limits | None = None
+) -> DocumentFigures:
+    """The figures of one PDF file; every failure is a RecordError (a bug or a library failure on one
+    document is `internal_error`, so it never stops the rest). The stage and `medforge extract
+    figures` both read PDFs here."""
+    try:
+        return extract_figures_from_pdf(path, image_dir, dpi=dpi, limits=limits)
+    except RecordError:
+        raise
+    except Exception as error:
+        raise RecordError(ReasonCode.INTERNAL_ERROR, f"{type(error).__name__}: {error}") from None
+
+
 def figures_of_document(
     doc: SourceDocument,
     raw_store: pathlib.Path,
@@ -67,13 +81,9 @@ def figures_of_document(
 ) -> tuple[list[Figure], Rejection | None, DocumentFigures | None]:
     """One PDF document's figures, or the rejection that says why it has none to give."""
     try:
-        found = extract_figures_from_pdf(
-            pathlib.Path(raw_store) / doc.raw_path, image_dir, dpi=dpi, limits=limits
-        )
+        found = read_pdf_figures(pathlib.Path(raw_store) / doc.raw_path, image_dir, dpi=dpi, limits=limits)
     except RecordError as error:
         return [], _rejection(doc, error.reason_code, str(error)), None
-    except Exception as error:  # a bug or a library failure on one document must not stop the rest
-        return [], _rejection(doc, ReasonCode.INTERNAL_ERROR, f"{type(error).__name__}: {error}"), None
     figures = sorted(
         (to_figure(doc, f, language) for f in found.figures), key=lambda f: (f.page, f.bbox[1], f.bbox[0])
     )

@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from extractors.figures import DEFAULT_DPI, extract_figures_from_pdf
+from extractors.figures import DEFAULT_DPI
+from extractors.figures.stage import read_pdf_figures
 from schemas import MedforgeError, RecordError
 
 console = Console(soft_wrap=True)  # one line per file, whatever the terminal width
@@ -49,7 +50,7 @@ def figures(
     ):
         for pdf in pdfs:
             try:
-                found = extract_figures_from_pdf(pdf, image_dir, dpi=dpi)
+                found = read_pdf_figures(pdf, image_dir, dpi=dpi)
             except RecordError as error:
                 n_rejected += 1
                 row = {"source": str(pdf), "reason_code": str(error.reason_code), "message": str(error)}

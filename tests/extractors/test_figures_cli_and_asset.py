@@ -53,6 +53,32 @@ def test_cli_writes_images_figures_and_rejections(tmp_path: Path) -> None:
     ]
 
 
+def test_cli_turns_a_library_failure_into_a_rejection_and_goes_on(tmp_path: Path, monkeypatch) -> None:
+    """As the stage does: one PDF that breaks the library is `internal_error`, the others are read."""
+    import extractors.figures.stage as stage
+
+    real = stage.extract_figures_from_pdf
+
+    def breaks_on_b(path, *args, **kwargs):
+        if Path(path).name == "b.pdf":
+            raise RuntimeError("mupdf: cannot find page tree")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(stage, "extract_figures_from_pdf", breaks_on_b)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        (inputs / name).write_bytes(_pdf("PMC4735925").read_bytes())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["extract", "figures", str(inputs), "--out", str(out), "--dpi", "72"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (out / "figures.jsonl").read_text().splitlines()]
+    assert {r["source"] for r in rows} == {str(inputs / "a.pdf")} and len(rows) == 3
+    [rejected] = [json.loads(line) for line in (out / "rejected.jsonl").read_text().splitlines()]
+    assert rejected["source"] == str(inputs / "b.pdf") and rejected["reason_code"] == "internal_error"
+    assert "RuntimeError: mupdf: cannot find page tree" in rejected["message"]
+
+
 def test_cli_names_a_missing_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", "figures", str(tmp_path / "nope"), "--out", str(tmp_path)])
     assert result.exit_code != 0
