@@ -37,7 +37,11 @@ class StageResult(Generic[R]):
             return
         out, rejected = len(self.records), len(self.rejections)
         if self.records_in + self.expanded != out + rejected:
-            name = f"{self.stage} ({type(self.records[0]).__name__})" if self.records else str(self.stage)
+            # several extractors share Stage.EXTRACT: the record type says which one did not balance
+            kinds = [type(r).__name__ for r in self.records[:1]] or [
+                r.record_type for r in self.rejections[:1]
+            ]
+            name = f"{self.stage} ({kinds[0]})" if kinds else str(self.stage)
             raise UnbalancedBooksError(name, self.records_in, self.expanded, out, rejected)
 
     def counts(self) -> dict[str, Any]:

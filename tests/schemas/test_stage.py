@@ -35,7 +35,9 @@ def test_a_record_missing_from_the_result_raises_naming_stage_and_gap(make_item)
         "stage curate (BenchmarkItem): books do not balance: in 2 + expanded 0 != out 1 + rejected 0 "
         "(1 record(s) unaccounted for)"
     )
-    with pytest.raises(UnbalancedBooksError, match=r"stage extract: .*\(1 record\(s\) too many\)"):
+    with pytest.raises(
+        UnbalancedBooksError, match=r"stage extract \(BenchmarkItem\): .*\(1 record\(s\) too many\)"
+    ):
         StageResult(stage=Stage.EXTRACT, records=[], rejections=[_rejection("y")], records_in=0)
 
 
