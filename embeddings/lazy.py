@@ -47,11 +47,6 @@ class LazyEmbedder:
             )
         return self._loaded.encode(texts)
 
-    @property
-    def last_hits(self) -> int:
-        """Texts of the last call served from the cache."""
-        return self._loaded.last_hits if self._loaded is not None else 0
-
 
 @cache
 def default_encoder() -> LazyEmbedder:

@@ -57,6 +57,14 @@ def _asset_keys(port: int, seconds: float = 120) -> set[str]:
     return keys
 
 
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A server in its own session (so it can be killed as a group), stderr to `log`: a file, not a
+    pipe, since a full pipe would stall the server."""
+    return subprocess.Popen(
+        args, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"), start_new_session=True
+    )
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -75,13 +83,8 @@ def test_webserver_lists_the_release_chain(tmp_path: Path) -> None:
     env = {**os.environ, "DAGSTER_HOME": str(home), "MEDFORGE_HOME": str(tmp_path)}
     webserver = Path(sys.executable).parent / "dagster-webserver"
     log = tmp_path / "webserver.log"
-    process = subprocess.Popen(
-        [str(webserver), "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),  # a file, not a pipe: a full pipe would stall the server
-        start_new_session=True,
+    process = _start(
+        [str(webserver), "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)], env, log
     )
     try:
         _wait_until_served(port, process, log, 120, "dagster-webserver")
@@ -99,14 +102,7 @@ def test_medforge_ui_serves_with_nothing_on_path(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PATH"}
     env["MEDFORGE_HOME"] = str(tmp_path)
     log = tmp_path / "ui.log"
-    process = subprocess.Popen(
-        [str(medforge), "ui", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),  # a file, not a pipe: a full pipe would stall the server
-        start_new_session=True,
-    )
+    process = _start([str(medforge), "ui", "--port", str(port)], env, log)
     try:
         _wait_until_served(port, process, log, 180, "medforge ui")
         assert {"source_documents", "figures_by_document", "benchmark_release"} <= _asset_keys(port)
