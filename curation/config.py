@@ -29,6 +29,8 @@ class DedupConfig:
     """Signature rows per LSH band."""
     minhash_threshold: float = 0.6
     """Verified shingle Jaccard at or above which a candidate pair is a near duplicate."""
+    minhash_backend: Literal["rensa", "numpy"] = "rensa"
+    """Who computes the MinHash signatures: rensa (Rust, the default) or the numpy fallback."""
     semantic_model: str = DEFAULT_MODEL
     """sentence-transformers model name or path (a multilingual one catches translated copies)."""
     semantic_threshold: float = 0.88
@@ -51,6 +53,8 @@ class DedupConfig:
             raise SpecError("curation.options", f"bands * rows ({self.bands}*{self.rows}) != num_perm")
         if self.shingle not in ("char", "word"):
             raise SpecError("curation.options.shingle", "must be 'char' or 'word'")
+        if self.minhash_backend not in ("rensa", "numpy"):
+            raise SpecError("curation.options.minhash_backend", "must be 'rensa' or 'numpy'")
 
     @classmethod
     def from_options(cls, *option_sets: dict[str, Any]) -> DedupConfig:
@@ -70,7 +74,7 @@ class DedupConfig:
         if method == "minhash":
             return (
                 f"minhash-{self.shingle}{self.shingle_size}-p{self.num_perm}"
-                f"-b{self.bands}r{self.rows}-j{self.minhash_threshold:.2f}"
+                f"-b{self.bands}r{self.rows}-j{self.minhash_threshold:.2f}-{self.minhash_backend}"
             )
         if method == "semantic":
             return f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}-k{self.knn}"
