@@ -16,9 +16,11 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,51 +100,191 @@ def score_removals(clusters, planted: dict[int, int]) -> tuple[float, float]:  #
     return (found / len(planted) if planted else 1.0), (true_pairs / pairs if pairs else 1.0)
 
 
+EDIT_KINDS = ("format", "plus_word", "swap_word")
+
+
+def near_copy_items(
+    n: int, rate: float = 0.01, seed: int = 11
+) -> tuple[list[str], dict[int, tuple[int, str]]]:
+    """n short items, `rate` of them planted near-copies of an earlier one: {copy: (original, edit)}.
+
+    Edits, a third each: `format` (upper case, commas dropped, end punctuation changed), `plus_word`
+    (one vocabulary word inserted), `swap_word` (one word replaced by another vocabulary word).
+    """
+    rng = random.Random(seed)
+    sources = [q.split() for q in real_questions()]
+    sources = [w for w in sources if len(w) >= 12]
+    vocabulary = sorted({t for w in sources for t in w})
+
+    def fresh_text() -> str:  # six 3-5 word windows of six real questions: little background overlap
+        parts = []
+        for _ in range(6):
+            source = rng.choice(sources)
+            size = rng.randint(3, 5)
+            start = rng.randrange(0, len(source) - size)
+            parts.append(" ".join(source[start : start + size]))
+        return " ".join(parts)
+
+    texts: list[str] = []
+    planted: dict[int, tuple[int, str]] = {}
+    used: set[int] = set()
+    while len(texts) < n:
+        if len(texts) > 100 and rng.random() < rate:
+            original = rng.randrange(len(texts))
+            while original in planted or original in used:
+                original = rng.randrange(len(texts))
+            used.add(original)
+            kind = EDIT_KINDS[len(planted) % 3]
+            words = texts[original].split()
+            if kind == "format":
+                text = texts[original].upper().replace(",", "").rstrip(".?") + " ?"
+            elif kind == "plus_word":
+                words.insert(rng.randrange(len(words) + 1), rng.choice(vocabulary))
+                text = " ".join(words)
+            else:
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+                text = " ".join(words)
+            planted[len(texts)] = (original, kind)
+            texts.append(text)
+        else:
+            texts.append(fresh_text())
+    return texts, planted
+
+
+def _plain_norm(text: str) -> str:
+    """What a plain script would do: lower case, punctuation out, one space."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def _plain_shingles(text: str, unit: str) -> list[str]:
+    if unit == "word":
+        words = text.split()
+        return sorted({" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))})
+    return sorted({text[i : i + 5] for i in range(max(1, len(text) - 4))})
+
+
+def _verified(pairs, normed: list[str], unit: str, threshold: float) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    out = []
+    for i, j in pairs:
+        a, b = set(_plain_shingles(normed[i], unit)), set(_plain_shingles(normed[j], unit))
+        if len(a & b) / len(a | b) >= threshold:
+            out.append((i, j))
+    return out
+
+
+def worker(kind: str, items: Path, result: Path) -> None:
+    """One contender, in its own process: read items, find verified near-duplicate pairs, write them."""
+    rows = [json.loads(line) for line in items.open(encoding="utf-8")]
+    texts = [r["text"] for r in rows]
+    pairs: list[tuple[int, int]] = []
+    if kind.startswith("rensa"):
+        from rensa import RMinHash, RMinHashLSH
+
+        unit = kind.split("-")[1]
+        normed = [_plain_norm(t) for t in texts]
+        lsh = RMinHashLSH(threshold=0.6, num_perm=128, num_bands=32)
+        hashes = []
+        for index, text in enumerate(normed):
+            m = RMinHash(num_perm=128, seed=42)
+            m.update(_plain_shingles(text, unit))
+            lsh.insert(index, m)
+            hashes.append(m)
+        candidates = {(min(i, j), max(i, j)) for i, m in enumerate(hashes) for j in lsh.query(m) if j != i}
+        pairs = _verified(sorted(candidates), normed, unit, 0.6)
+    elif kind == "datasketch":
+        from datasketch import MinHash, MinHashLSH
+
+        normed = [_plain_norm(t) for t in texts]
+        shingles = [[s.encode() for s in _plain_shingles(t, "char")] for t in normed]
+        lsh = MinHashLSH(num_perm=128, params=(32, 4))
+        hashes = MinHash.bulk(shingles, num_perm=128)
+        with lsh.insertion_session() as session:
+            for index, m in enumerate(hashes):
+                session.insert(index, m)
+        candidates = {(min(i, j), max(i, j)) for i, m in enumerate(hashes) for j in lsh.query(m) if j != i}
+        pairs = _verified(sorted(candidates), normed, "char", 0.6)
+    result.write_text(json.dumps(pairs))
+
+
+def _run_measured(command: list[str]) -> dict[str, float]:
+    """Wall time, CPU time (user + sys) and peak RSS of one child process."""
+    start = time.perf_counter()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise RuntimeError(
+            f"{command[:4]} failed: {child.stderr.read().decode()[-800:] if child.stderr else ''}"
+        )
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_gib": usage.ru_maxrss / 2**20}
+
+
+def _pair_quality(
+    pairs: set[tuple[int, int]], planted: dict[int, tuple[int, str]]
+) -> tuple[dict[str, float], int]:
+    """Recall per edit kind (the copy paired with its original) and the number of unplanted pairs."""
+    truth = {(min(c, o), max(c, o)) for c, (o, _) in planted.items()}
+    recall = {}
+    for kind in EDIT_KINDS:
+        mine = [(min(c, o), max(c, o)) for c, (o, k) in planted.items() if k == kind]
+        recall[kind] = sum(p in pairs for p in mine) / max(1, len(mine))
+    return recall, len(pairs - truth)
+
+
 def bench_minhash(n: int) -> None:
-    """Our vectorised MinHash LSH vs datasketch used plainly, same shingles, same data."""
-    import numpy as np
-    from datasketch import MinHash, MinHashLSH
-
-    from curation.config import DedupConfig
-    from curation.dedup import find_duplicates
-    from curation.minhash import candidate_pairs, shingle_hashes, signatures
-    from curation.texts import ItemText
-    from textkit import normalize_text
-
-    texts, planted = synthetic_items(n)
-    config = DedupConfig()
-    normalized = [normalize_text(t) for t in texts]
-    start = time.perf_counter()
-    shingles = shingle_hashes(normalized, "char", 5)
-    sigs = signatures(shingles, config.num_perm, config.seed)
-    pairs = candidate_pairs(sigs, config.bands, config.rows)
-    ours = time.perf_counter() - start
-
-    sample = min(n, 5000)
-    start = time.perf_counter()
-    lsh = MinHashLSH(threshold=0.5, num_perm=128)
-    for index, text in enumerate(normalized[:sample]):
-        m = MinHash(num_perm=128)
-        m.update_batch([text[i : i + 5].encode() for i in range(max(1, len(text) - 4))])
-        lsh.insert(str(index), m)
-        lsh.query(m)
-    plain = (time.perf_counter() - start) * n / sample
-    print(f"MinHash LSH, {n:,} items, char-5 shingles, 128 perms:")
-    print(f"  medforge vectorised: {ours:6.2f} s  ({n / ours:,.0f} items/s), {len(pairs):,} candidate pairs")
+    """rensa plain loops, datasketch and `medforge dedup --method minhash`, whole processes, same items."""
+    texts, planted = near_copy_items(n)
+    work = Path(tempfile.mkdtemp(prefix="bench_minhash_"))
+    items = work / "items.jsonl"
+    with items.open("w", encoding="utf-8") as handle:
+        for index, text in enumerate(texts):
+            handle.write(json.dumps({"id": str(index), "text": text}) + "\n")
+    env_python = [sys.executable]
     print(
-        f"  datasketch plain:    {plain:6.2f} s  ({n / plain:,.0f} items/s; timed on {sample:,}, scaled)"
-        f"  -> speed-up x{plain / ours:.1f}"
+        f"MinHash near-duplicates, {n:,} short items, {len(planted):,} planted near-copies "
+        f"(format / +1 word / 1 word swapped), 128 perms, 32 bands x 4 rows, verified Jaccard >= 0.6;"
+        f" whole processes, {os.cpu_count()} cores:"
     )
-    del np
-    items = [ItemText.make(str(i), t) for i, t in enumerate(texts)]
-    start = time.perf_counter()
-    outcome = find_duplicates(items, ["exact", "minhash"], config, min_chars=12)
-    took = time.perf_counter() - start
-    recall, precision = score_removals(outcome.clusters, planted)
-    print(
-        f"  exact+minhash dedup incl. verification: {took:.2f} s; planted copies+edits recall {recall:.3f}, "
-        f"merge precision {precision:.3f} ({len(planted):,} planted)"
-    )
+    contenders = [
+        ("rensa plain loop, char-5", [*env_python, __file__, "--worker", "rensa-char"]),
+        ("rensa plain loop, word-5", [*env_python, __file__, "--worker", "rensa-word"]),
+        ("datasketch bulk + LSH, char-5", [*env_python, __file__, "--worker", "datasketch"]),
+        ("medforge dedup, char-5 (default)", None),
+        ("medforge dedup, numpy fallback", None),
+    ]
+    figures = {}
+    for label, command in contenders:
+        result = work / f"{len(figures)}.json"
+        if command is not None:
+            measured = _run_measured([*command, "--items", str(items), "--result", str(result)])
+            pairs = {tuple(p) for p in json.loads(result.read_text())}
+        else:
+            out = work / f"out{len(figures)}"
+            extra = ["--option", "minhash_backend=numpy"] if "numpy" in label else []
+            cli = [*env_python, "-m", "pipelines.cli", "dedup", str(items), "--method", "minhash"]
+            measured = _run_measured([*cli, *extra, "--out", str(out)])
+            pairs = set()
+            for line in (out / "clusters.jsonl").open(encoding="utf-8"):
+                cluster = json.loads(line)
+                kept = int(cluster["kept"])
+                pairs |= {
+                    (min(kept, int(m)), max(kept, int(m))) for m in cluster["members"] if m != cluster["kept"]
+                }
+        recall, false_pairs = _pair_quality(pairs, planted)
+        figures[label] = measured
+        print(
+            f"  {label:34s} {measured['wall_s']:6.1f} s wall, {measured['cpu_s']:6.1f} s CPU, "
+            f"peak RSS {measured['rss_gib']:.2f} GiB; recall format {recall['format']:.3f}, "
+            f"+1 word {recall['plus_word']:.3f}, swap {recall['swap_word']:.3f}; "
+            f"{false_pairs} unplanted pairs"
+        )
+    ours = figures["medforge dedup, char-5 (default)"]
+    for label in ("rensa plain loop, char-5", "rensa plain loop, word-5", "datasketch bulk + LSH, char-5"):
+        print(
+            f"  medforge / {label}: wall x{ours['wall_s'] / figures[label]['wall_s']:.2f}, "
+            f"CPU x{ours['cpu_s'] / figures[label]['cpu_s']:.2f}"
+        )
 
 
 def exam_questions(limit: int) -> list[str]:
@@ -251,7 +393,13 @@ def main() -> None:
     parser.add_argument("--minhash-n", type=int, default=100_000)
     parser.add_argument("--embed-n", type=int, default=2000)
     parser.add_argument("--e2e-one", type=int)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--items", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.items, args.result)
+        return
     if args.e2e_one:
         print(json.dumps(e2e_one(args.e2e_one)))
         return
