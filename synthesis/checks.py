@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+
 from schemas import BenchmarkItem, ReasonCode, RecordError, TaskType
 from synthesis.text import contains_term
 from textkit import detect_language, language_matches, match_form
 
 MIN_ANSWER_CHARS = 3
+PASSED_MEMO_SIZE = 1 << 19
+"""Content keys of items that passed `check_item`, kept so a second look (the asset check after
+synthesis, a retried step) does not redo the work, language detection above all (16 bytes a key)."""
+_passed: OrderedDict[bytes, None] = OrderedDict()
 
 
 def check_required(item: BenchmarkItem) -> None:
@@ -76,12 +83,37 @@ def check_language(item: BenchmarkItem) -> None:
         )
 
 
+def _checked_content(item: BenchmarkItem, generated: bool) -> bytes:
+    """A key over every field the checks read: same key, same verdict."""
+    parts = [
+        item.question,
+        str(item.task),
+        item.language,
+        str(len(item.images)),
+        "1" if generated else "0",
+        *item.answers,
+        "\x01",
+        *(f"{o.label}\x02{o.text}" for o in item.options),
+    ]
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def check_item(item: BenchmarkItem, *, generated: bool = True) -> None:
     """All checks, cheapest first. Exam items (generated=False) skip the answer-in-stem check: an
-    exam board's own wording may legitimately repeat an option."""
+    exam board's own wording may legitimately repeat an option.
+
+    An item whose checked fields passed before in this process is not checked again (its verdict is
+    the same), so the asset check after synthesis costs a hash per item, not a language detection.
+    """
+    key = _checked_content(item, generated)
+    if key in _passed:
+        return
     check_required(item)
     check_answers_among_options(item)
     check_options_distinct(item)
     if generated:
         check_answer_not_in_stem(item)
     check_language(item)
+    _passed[key] = None
+    if len(_passed) > PASSED_MEMO_SIZE:
+        _passed.popitem(last=False)

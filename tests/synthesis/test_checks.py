@@ -68,3 +68,22 @@ def test_exam_items_may_repeat_an_option_in_the_stem():
 def test_vqa_item_with_image_passes():
     image = ImageRef(path="ab/ab.png", sha256="ab" * 32, caption="CT of the chest")
     check_item(item("Which imaging modality produced this image?", GOOD, ["B"], TaskType.VQA, images=[image]))
+
+
+def test_each_item_is_checked_once_and_a_changed_item_again(monkeypatch):
+    import synthesis.checks as checks
+
+    calls = []
+    real = checks.detect_language
+    monkeypatch.setattr(checks, "detect_language", lambda text: calls.append(text) or real(text))
+    sound = item(STEM + " Which vessel is most likely occluded in this man?", GOOD, ["A"])
+    check_item(sound)
+    check_item(sound)  # the asset check after synthesis: same fields, same verdict, no second detection
+    check_item(sound.model_copy())
+    assert len(calls) == 1
+    relabelled = sound.model_copy(update={"language": "pt-BR"})
+    assert reason(relabelled) == ReasonCode.LANGUAGE_MISMATCH
+    assert reason(relabelled) == ReasonCode.LANGUAGE_MISMATCH  # a failure is never remembered as a pass
+    assert len(calls) == 3
+    check_item(sound, generated=False)  # another set of checks: checked on its own
+    assert len(calls) == 4
