@@ -156,3 +156,66 @@ def test_min_chars_from_spec(make_item, make_spec):
     out = curate_items(make_spec(curation={"min_chars": 40}), [a, b])
     assert len(out.result.records) == 2
     assert np.all([r.flags[0].evidence == "too_short" for r in out.result.records])
+
+
+def test_rensa_and_numpy_signatures_find_the_same_verified_pairs(fixtures_dir):
+    """Real MedQA questions with planted edits: both signature backends give the same edges, and
+    every planted near-copy is among them."""
+    from curation.minhash import minhash_edges
+    from textkit import normalize_text
+
+    path = fixtures_dir / "reference_benchmarks" / "medagentsbench" / "medqa" / "test.jsonl"
+    questions = [json.loads(line)["question"] for line in path.open(encoding="utf-8")][:400]
+    planted = {}
+    for k, original in enumerate(range(0, 60, 3)):
+        words = questions[original].split()
+        words[len(words) // 2] = "tachycardic" if k % 2 else words[len(words) // 2].upper() + ","
+        planted[len(questions)] = original
+        questions.append(" ".join(words))
+    texts = [normalize_text(q) for q in questions]
+    by_backend = {
+        backend: minhash_edges(texts, DedupConfig(minhash_backend=backend)) for backend in ("rensa", "numpy")
+    }
+    assert by_backend["rensa"] == by_backend["numpy"]
+    pairs = {(i, j) for i, j, _ in by_backend["rensa"]}
+    assert {(o, c) for c, o in planted.items()} <= pairs
+    assert all(score >= 0.6 for *_, score in by_backend["rensa"])
+
+
+def test_signature_backends_estimate_jaccard_alike():
+    texts = [
+        "the quick brown fox jumps over the lazy dog " * 3,
+        "the quick brown fox leaps over the lazy cat " * 3,
+    ]
+    shingles = shingle_hashes(texts)
+    exact = jaccard(shingles, 0, 1)
+    for backend in ("rensa", "numpy"):
+        sigs = signatures(shingles, 256, seed=3, backend=backend)
+        assert sigs.shape == (2, 256) and sigs.dtype == np.uint32
+        assert abs(float((sigs[0] == sigs[1]).mean()) - exact) < 0.1
+
+
+def test_minhash_settings_name_the_backend_and_refuse_an_unknown_one():
+    assert DedupConfig().describe("minhash") == "minhash-char5-p128-b32r4-j0.60-rensa"
+    assert DedupConfig(minhash_backend="numpy").describe("minhash").endswith("-numpy")
+    try:
+        DedupConfig.from_options({"minhash_backend": "datasketch"})
+    except SpecError as error:
+        assert "minhash_backend" in str(error)
+    else:
+        raise AssertionError("unknown backend accepted")
+
+
+def test_blocks_shingle_like_the_whole_corpus():
+    """Texts are shingled block by block and again for verification: the hashes must not depend on
+    which other texts are in the block (word ids were a corpus vocabulary before)."""
+    from curation.minhash import _BLOCK_TEXTS, corpus_signatures
+
+    texts = [f"patient {i} presents with fever and a rash on the legs" for i in range(_BLOCK_TEXTS + 5)]
+    texts += ["", ""]
+    for shingle in ("char", "word"):
+        config = DedupConfig(shingle=shingle, shingle_size=3)
+        whole = corpus_signatures(texts, config)
+        alone = shingle_hashes(texts[-9:-2], shingle, 3)
+        assert np.array_equal(whole[-9:-2], signatures(alone, config.num_perm, config.seed))
+        assert not np.array_equal(whole[-1], whole[-2])  # two empty texts are never one shingle
