@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import httpx
-from label_studio_sdk import LabelStudio
-from label_studio_sdk.core.api_error import ApiError
 
 from annotation.errors import TOKEN_ENV, URL_ENV, LabelStudioAuthError, LabelStudioUnavailable
 
@@ -57,10 +55,14 @@ class LabelStudioClient:
     """`ReviewClient` over label-studio-sdk 2.x."""
 
     def __init__(self, url: str, token: str, timeout_s: float = 30.0) -> None:
+        from label_studio_sdk import LabelStudio  # here, not at import: the SDK takes ~1 s to import
+
         self.url = url.rstrip("/")
         self._sdk = LabelStudio(base_url=self.url, api_key=token, timeout=timeout_s)
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
+        from label_studio_sdk.core.api_error import ApiError
+
         try:
             return fn()
         except ApiError as error:
