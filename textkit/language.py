@@ -59,7 +59,7 @@ def _named(code: str, text: str) -> str:
 
 
 def _by_fast(text: str) -> str | None:
-    """CLD2 where it is sure on a long enough text, else py3langid (sure at MIN_PROBABILITY), else None."""
+    """CLD2 where it is sure on a long enough text, else py3langid if sure, else None (unsure)."""
     import pycld2
 
     cleaned = _CONTROL.sub(" ", text)
