@@ -212,6 +212,9 @@ def _leakage(
 ) -> tuple[list[BenchmarkItem], list[Rejection], list[LeakHit], dict[str, object]]:
     policy = spec.leakage.policy
     hits: list[LeakHit] = []
+    checked_against: dict[str, dict[str, int]] = {}
+    benchmark_of: dict[str, str] = {}
+    methods: list[str] = []
     if spec.leakage.references:
         references = load_references(spec.resolve(p) for p in spec.leakage.references)
         use_embeddings = bool(spec.leakage.options.get("semantic_leakage", True))
@@ -223,6 +226,15 @@ def _leakage(
             spec.leakage.ngram,
             config,
             embedder if use_embeddings else None,
+        )
+        for reference in references:
+            benchmark_of[reference.ref_id] = reference.benchmark
+            entry = checked_against.setdefault(reference.benchmark, {"items": 0, "leaked_items": 0})
+            entry["items"] += 1
+        methods = [f"ngram{spec.leakage.ngram}-overlap{config.leak_ngram_overlap:.2f}"] + (
+            [f"semantic-{config.semantic_model}-cos{config.leak_semantic_threshold:.2f}"]
+            if use_embeddings
+            else []
         )
     by_item: dict[str, list[LeakHit]] = {}
     for hit in hits:
@@ -274,7 +286,12 @@ def _leakage(
         "leakage_policy": policy,
         "leakage_counts": dict(sorted(counts.items())),
         "leaked_items": len(by_item),
+        "leakage_methods": methods,
     }
+    if checked_against:
+        for benchmark in {(hit.item_id, benchmark_of[hit.ref_id]) for hit in hits}:
+            checked_against[benchmark[1]]["leaked_items"] += 1
+        metadata["leakage_references"] = dict(sorted(checked_against.items()))
     return out, rejections, hits, metadata
 
 

@@ -75,16 +75,80 @@ def render_plots(items: Sequence[BenchmarkItem], plot_dir: Path) -> list[str]:
     return names
 
 
+def contamination_section(manifest: dict[str, Any]) -> list[str]:
+    """Which public benchmarks were checked, how, and what was found (from the curation stage)."""
+    curated = (manifest.get("stage_metadata") or {}).get("curated_items") or {}
+    leakage = manifest["spec"].get("leakage") or {}
+    lines = ["## Contamination", ""]
+    checked = curated.get("leakage_references") or {}
+    if checked:
+        methods = ", ".join(curated.get("leakage_methods") or []) or "n-gram overlap"
+        lines += [
+            f"Every item was compared with these public benchmarks ({methods}); "
+            f"policy for a match: `{curated.get('leakage_policy', leakage.get('policy', 'flag'))}`.",
+            "",
+            "| benchmark | its items | our items matching |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {name} | {entry['items']} | {entry['leaked_items']} |"
+            for name, entry in sorted(checked.items())
+        ]
+        lines.append("")
+    else:
+        lines += ["No public benchmark was given to compare against (`leakage.references` is empty).", ""]
+    found = curated.get("leakage_counts") or {}
+    lines.append(
+        "Findings by check: " + (", ".join(f"{k} {v}" for k, v in sorted(found.items())) or "none") + "."
+    )
+    if leakage.get("cutoff"):
+        lines.append(f"Sources published after {leakage['cutoff']} are marked `post_cutoff`.")
+    lines += ["Flags are kept per item in `flags`.", ""]
+    return lines
+
+
+def evaluation_section(manifest: dict[str, Any]) -> list[str]:
+    """The evaluation views and harness tasks, with what each view holds per split."""
+    exported = manifest.get("eval_views") or {}
+    views = exported.get("views") or {}
+    if not views:
+        return []
+    lines = [
+        "## Evaluation",
+        "",
+        "Views in `eval/<kind>/<split>.parquet` hold the question, options, images and key only "
+        "(no captions, explanations, tags or review notes). lm-evaluation-harness: "
+        "`lm_eval --include_path eval/lm_eval --tasks <task>`; "
+        "inspect: `inspect eval eval/inspect_tasks.py`.",
+        "",
+        "| view | split | items |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {kind} | {split} | {rows} |"
+        for kind, splits in sorted(views.items())
+        for split, rows in sorted(splits.items())
+    ]
+    skipped = exported.get("not_exported") or {}
+    if skipped:
+        lines += [
+            "",
+            f"{len(skipped)} items are in no view (the manifest's `eval_views.not_exported` says why).",
+        ]
+    return [*lines, ""]
+
+
 def render_card(
     manifest: dict[str, Any],
     items: Sequence[BenchmarkItem],
     rejections: Sequence[Rejection],
     plots: list[str],
+    front_matter: str = "",
 ) -> str:
-    """Markdown of the card."""
+    """Markdown of the card, opened by the Hub's YAML front matter when given."""
     spec = manifest["spec"]
     lines = [
-        f"# {manifest['benchmark']} {manifest['version']}",
+        front_matter + f"# {manifest['benchmark']} {manifest['version']}",
         "",
         spec.get("description") or "",
         "",
@@ -95,7 +159,10 @@ def render_card(
         f"- spec hash: `{manifest['spec_hash']}`; medforge {manifest['code_version']['medforge']}",
         f"- licences: {', '.join(manifest['licences']) or 'none'}",
         "",
-        "Load it with pyarrow or pandas: `pandas.read_parquet('test.parquet')`.",
+        "Load it with `datasets.load_dataset('<this folder>')` (the splits above), or with pyarrow or "
+        "pandas: `pandas.read_parquet('test.parquet')`. Evaluation views without answer-revealing "
+        "fields are in `eval/` (configs `eval_*`), with lm-evaluation-harness tasks in `eval/lm_eval/` "
+        "and inspect tasks in `eval/inspect_tasks.py`; `croissant.json` describes every file.",
         "",
         "## Counts",
         "",
@@ -128,6 +195,7 @@ def render_card(
             f"- {vocabulary}: {', '.join(codes) or 'none'}" for vocabulary, codes in sorted(empty.items())
         ]
         lines.append("")
+    lines += contamination_section(manifest) + evaluation_section(manifest)
     lines += ["## Plots", ""] + [f"![{p}](plots/{p})" for p in plots] + [""]
     lines += ["## Rejections by stage and reason", ""]
     lines.append(

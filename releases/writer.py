@@ -19,6 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from releases.card import render_card, render_plots
+from releases.croissant import CROISSANT, croissant_metadata, validate_croissant, write_croissant
+from releases.eval_exports import write_eval_views, write_harness_tasks
+from releases.hub_metadata import front_matter, render_front_matter
 from releases.layout import CARD, IMAGES, MANIFEST, PLOTS, REJECTED, release_dir
 from schemas import (
     BenchmarkItem,
@@ -156,6 +159,11 @@ def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:
         _write_parquet(table, root / f"{name}.parquet")
         files[f"{name}.parquet"] = {"rows": table.num_rows}
     images = _copy_images(items, inputs.image_root, root / IMAGES)
+    views, not_exported = write_eval_views(root, items, root / IMAGES)
+    for view in views:
+        for path, rows in view.files.values():
+            files[path] = {"rows": rows}
+    write_harness_tasks(root, inputs.benchmark, views)
     plots = render_plots(items, root / PLOTS)
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
@@ -178,14 +186,35 @@ def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:
         },
         "licences": sorted({item.licence for item in items}),
         "taxonomy_empty_branches": inputs.empty_branches,
+        "eval_views": {
+            "views": {view.kind: {split: rows for split, (_, rows) in view.files.items()} for view in views},
+            "not_exported": not_exported,
+        },
         "content_hash": content_hash(items),
         "item_schema": arrow_schema(BenchmarkItem).to_string(show_schema_metadata=False),
     }
-    (root / CARD).write_text(render_card(manifest, items, rejections, plots), encoding="utf-8")
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(root).as_posix()
-            entry = files.setdefault(relative, {})
-            entry.update({"sha256": _sha256_file(path), "bytes": path.stat().st_size})
+    card_metadata = render_front_matter(front_matter(manifest, items, views))
+    (root / CARD).write_text(render_card(manifest, items, rejections, plots, card_metadata), encoding="utf-8")
+    _hash_files(root, files)
+    # Croissant names every Parquet file by its sha256, so it is written last, and a release whose
+    # metadata mlcroissant cannot read back is never published (the caller removes the staging folder)
+    record_sets = {split: f"{split}.parquet" for split in splits}
+    record_sets.update(
+        {f"eval_{view.kind}_{split}": path for view in views for split, (path, _) in view.files.items()}
+    )
+    sha256 = {path: entry["sha256"] for path, entry in files.items()}
+    languages = [item.language for item in items]
+    write_croissant(root, croissant_metadata(root, manifest, record_sets, sha256, languages))
+    validate_croissant(root / CROISSANT)
+    _hash_files(root, files)
     manifest["files"] = files
     return manifest
+
+
+def _hash_files(root: Path, files: dict[str, dict[str, Any]]) -> None:
+    """Adds sha256 and size of every file under `root` not yet hashed."""
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and "sha256" not in files.get(relative, {}):
+            entry = files.setdefault(relative, {})
+            entry.update({"sha256": _sha256_file(path), "bytes": path.stat().st_size})

@@ -41,3 +41,46 @@ def normalise_licence(text: str | None) -> str | None:
         kind += "-ND" if "deriv" in rest else ""
         return f"CC-{kind}-{match['version']}" if match["version"] else f"CC-{kind}"
     return text[:200] or None
+
+
+_SPDX_IDS = (
+    "MIT",
+    "Apache-2.0",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "GPL-3.0",
+    "ODC-By-1.0",
+    "ODbL-1.0",
+    "PDDL-1.0",
+)
+_SPDX_BY_UPPER = {spdx.upper(): spdx for spdx in _SPDX_IDS}
+_HUB_IDS = {"ODC-By-1.0": "odc-by", "ODbL-1.0": "odbl", "PDDL-1.0": "pddl"}
+_CC_KINDS = {"BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND"}
+_CC_ID = re.compile(r"^CC-(?P<kind>BY(?:-NC)?(?:-SA|-ND)?)-(?P<version>[1-4]\.[05])$", re.IGNORECASE)
+
+
+def hub_licence_id(licence: str) -> str | None:
+    """The Hugging Face Hub's licence id ('cc-by-4.0', 'cc0-1.0', 'mit') of a normalised licence, or
+    None when the Hub has none for it (the card then says `other` and names it)."""
+    text = licence.strip()
+    match = _CC_ID.match(text)
+    if match and match["kind"].upper() in _CC_KINDS:
+        return f"cc-{match['kind'].lower()}-{match['version']}"
+    if text.upper() == "CC0-1.0":
+        return "cc0-1.0"
+    spdx = _SPDX_BY_UPPER.get(text.upper())
+    return _HUB_IDS.get(spdx, spdx.lower()) if spdx else None
+
+
+def licence_url(licence: str) -> str | None:
+    """The canonical URL of a Creative Commons or well-known licence (Croissant wants a URL)."""
+    text = licence.strip()
+    match = _CC_ID.match(text)
+    if match and match["kind"].upper() in _CC_KINDS:
+        return f"https://creativecommons.org/licenses/{match['kind'].lower()}/{match['version']}/"
+    if text.upper() == "CC0-1.0":
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    if text.lower() == "public-domain":
+        return "https://creativecommons.org/publicdomain/mark/1.0/"
+    spdx = _SPDX_BY_UPPER.get(text.upper())
+    return f"https://spdx.org/licenses/{spdx}.html" if spdx else None

@@ -65,6 +65,13 @@ def test_copied_item_is_flagged_with_reference_and_dropped_by_policy(refs_dir, m
     (flag,) = flagged[copied.item_id]
     assert flag.kind == "leakage" and flag.method == "ngram13" and flag.evidence.startswith(ref.ref_id)
     assert flagged[fresh.item_id] == []
+    # the card's contamination section reads what was checked, how, and what was found
+    meta = out.result.metadata
+    assert meta["leakage_methods"] == ["ngram13-overlap0.30"]
+    checked = meta["leakage_references"]
+    assert checked["mmlu_medical/anatomy_test"] == {"items": len(mmlu), "leaked_items": 1}
+    assert checked["mmlu_medical/medical_genetics_test"] == {"items": 100, "leaked_items": 0}
+    assert sum(entry["leaked_items"] for entry in checked.values()) == 1
     dropping = spec.model_copy(update={"leakage": spec.leakage.model_copy(update={"policy": "drop"})})
     out = curate_items(dropping, [copied, fresh])
     assert [r.reason_code for r in out.result.rejections] == [ReasonCode.LEAKED]

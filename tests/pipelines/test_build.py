@@ -119,6 +119,26 @@ def test_build_writes_a_complete_release(built) -> None:
     assert (outcome.release_path / "clusters.parquet").is_file()
 
 
+def test_the_built_release_opens_in_datasets_and_croissant(built) -> None:
+    import datasets
+    import mlcroissant as mlc
+
+    _, outcome = built
+    path = outcome.release_path
+    manifest = Release.open(path).manifest
+    loaded = datasets.load_dataset(str(path))
+    assert {split: ds.num_rows for split, ds in loaded.items()} == manifest["counts"]["splits"]
+    croissant = mlc.Dataset(jsonld=str(path / "croissant.json"))
+    test_rows = list(croissant.records(record_set="test"))
+    assert len(test_rows) == manifest["counts"]["splits"]["test"]
+    assert {r["test/item_id"].decode() for r in test_rows} == {
+        i.item_id for i in Release.open(path).split_items("test")
+    }
+    views = manifest["eval_views"]["views"]
+    assert sum(rows for splits in views.values() for rows in splits.values()) == manifest["counts"]["items"]
+    assert manifest["eval_views"]["not_exported"] == {}
+
+
 def test_same_version_twice_fails_and_names_it(built, small_spec: Path, tmp_path: Path) -> None:
     store, _ = built
     with pytest.raises(ReleaseExistsError, match=r"unit-demo@1\.0\.0"):
