@@ -290,3 +290,86 @@ def test_inspect_runs_the_exported_tasks_offline(release: Path, tmp_path: Path) 
     content = vqa.input[0].content
     assert [part.type for part in content] == ["text", "image"]
     assert CAPTION not in json.dumps(vqa.model_dump(mode="json"), default=str)
+
+
+def test_publish_to_a_folder_writes_the_hub_layout_once(release: Path, tmp_path: Path) -> None:
+    import datasets
+    from huggingface_hub import DatasetCard
+
+    from releases.publish import PublishError, publish_to_folder
+
+    target = tmp_path / "repo"
+    done = publish_to_folder(release, target)
+    released = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    assert written == released | {".gitattributes"} and done.files == len(written)
+    assert "*.parquet filter=lfs" in (target / ".gitattributes").read_text()
+    assert DatasetCard.load(target / "README.md").data.to_dict()["license"] == ["cc-by-4.0", "cc-by-nc-4.0"]
+    assert sorted(datasets.load_dataset(str(target))) == ["dev", "test"]
+    with pytest.raises(PublishError, match=r"eco-bench@1\.0\.0 is already published at"):
+        publish_to_folder(release, target)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(PublishError, match="not empty and holds no medforge release"):
+        publish_to_folder(release, tmp_path / "other")
+
+
+class _RecordingHub:
+    """Stands in for HfApi's four calls (no network here); records what would be sent."""
+
+    def __init__(self, tags: list[str]) -> None:
+        self.tags = tags
+        self.uploads: list[dict] = []
+
+    def create_repo(self, repo_id: str, **kwargs):
+        return repo_id
+
+    def list_repo_refs(self, repo_id: str, **kwargs):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(tags=[SimpleNamespace(name=tag) for tag in self.tags])
+
+    def upload_folder(self, **kwargs):
+        folder = Path(kwargs["folder_path"])
+        self.uploads.append({**kwargs, "files": sorted(p.name for p in folder.rglob("*") if p.is_file())})
+
+    def create_tag(self, repo_id: str, **kwargs):
+        self.tags.append(kwargs["tag"])
+
+
+def test_publish_to_the_hub_tags_the_version_and_never_uploads_it_twice(
+    release: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from releases.publish import PublishError, publish_to_hub
+
+    hub = _RecordingHub(tags=["v0.9.0"])
+    done = publish_to_hub(release, "hf://medforge-org/eco-bench", api=hub)
+    assert done.tag == "v1.0.0" and hub.tags == ["v0.9.0", "v1.0.0"]
+    (upload,) = hub.uploads
+    assert upload["repo_id"] == "medforge-org/eco-bench" and upload["repo_type"] == "dataset"
+    assert {"README.md", "croissant.json", "test.parquet", ".gitattributes"} <= set(upload["files"])
+    with pytest.raises(PublishError, match="already published"):
+        publish_to_hub(release, "hf://medforge-org/eco-bench", api=hub)
+    with pytest.raises(PublishError, match="newer than 1.0.0"):
+        publish_to_hub(release, "hf://medforge-org/eco-bench", api=_RecordingHub(tags=["v2.0.0"]))
+    assert len(hub.uploads) == 1
+    with pytest.raises(PublishError, match="is not hf://ORG/NAME"):
+        publish_to_hub(release, "hf://just-a-name", api=hub)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(PublishError, match="needs a Hugging Face token: set HF_TOKEN"):
+        publish_to_hub(release, "hf://medforge-org/eco-bench")
+
+
+def test_cli_publish_says_where_and_refuses_a_second_time(release: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "pipelines.cli", "publish", str(release), "--to", str(tmp_path / "repo")]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "wrote the Hub repository of eco-bench@1.0.0 to" in first.stdout
+    second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2
+    assert "error: eco-bench@1.0.0 is already published at" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
