@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from curation.config import DedupConfig
+from schemas.progress import meter
 from textkit import tokens
 
 _PRIME = np.uint64(1099511628211)
@@ -167,10 +168,14 @@ def signatures(shingles: Shingles, num_perm: int = 128, seed: int = 1, backend: 
 def corpus_signatures(texts: Sequence[str], config: DedupConfig) -> np.ndarray:
     """Signatures of all texts, shingled and signed block by block (shingles are not kept)."""
     out = np.empty((len(texts), config.num_perm), dtype=np.uint32)
-    for lo in range(0, len(texts), _BLOCK_TEXTS):
-        block = texts[lo : lo + _BLOCK_TEXTS]
-        shingles = shingle_hashes(block, config.shingle, config.shingle_size, range(lo, lo + len(block)))
-        out[lo : lo + len(block)] = signatures(shingles, config.num_perm, config.seed, config.minhash_backend)
+    with meter("MinHash signatures", len(texts), "texts") as advance:
+        for lo in range(0, len(texts), _BLOCK_TEXTS):
+            block = texts[lo : lo + _BLOCK_TEXTS]
+            shingles = shingle_hashes(block, config.shingle, config.shingle_size, range(lo, lo + len(block)))
+            out[lo : lo + len(block)] = signatures(
+                shingles, config.num_perm, config.seed, config.minhash_backend
+            )
+            advance(len(block))
     return out
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import DEFAULT_MODEL, _model_path
+from schemas.progress import meter
 
 CPU_TOKEN_BUDGET = 4096
 """Tokens (batch size x padded length) per CPU batch: fits L2/L3 well on small machines."""
@@ -209,18 +210,20 @@ class FastEncoder:
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encodings]
         out: np.ndarray | None = None
-        for batch in length_sorted_batches(lengths, self.token_budget):
-            width = max(lengths[i] for i in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, index in enumerate(batch):
-                tokens = encodings[index].ids
-                ids[row, : len(tokens)] = tokens
-                mask[row, : len(tokens)] = 1
-            vectors = self._run(ids, mask)
-            if out is None:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[batch] = vectors
+        with meter("embedding", len(texts), "texts") as advance:
+            for batch in length_sorted_batches(lengths, self.token_budget):
+                width = max(lengths[i] for i in batch)
+                ids = np.zeros((len(batch), width), dtype=np.int64)
+                mask = np.zeros((len(batch), width), dtype=np.int64)
+                for row, index in enumerate(batch):
+                    tokens = encodings[index].ids
+                    ids[row, : len(tokens)] = tokens
+                    mask[row, : len(tokens)] = 1
+                vectors = self._run(ids, mask)
+                if out is None:
+                    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+                out[batch] = vectors
+                advance(len(batch))
         assert out is not None
         return out
 

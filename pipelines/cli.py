@@ -8,6 +8,7 @@ this file. Errors are one clear line (exit code 2), never a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 import pipelines.commands
+from pipelines.progress import QUIET_ENV
 from schemas import MedforgeError
 
 app = typer.Typer(
@@ -31,6 +33,18 @@ GROUPS: dict[str, typer.Typer] = {
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
+
+
+@app.callback()
+def _global_options(
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="no progress bars or step lines (also MEDFORGE_QUIET=1)"
+    ),
+) -> None:
+    """Options every command takes (before the command: `medforge --quiet build ...`)."""
+    if quiet:
+        os.environ[QUIET_ENV] = "1"
+
 
 err_console = Console(stderr=True)
 

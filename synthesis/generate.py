@@ -31,6 +31,7 @@ from schemas import (
     StageResult,
     Vocabulary,
 )
+from schemas.progress import track
 from synthesis import case_items, figure_vqa
 from synthesis.checks import check_item
 from synthesis.exam_items import exam_question_to_item
@@ -140,12 +141,14 @@ def _book_candidates(
     books.book(items, rejections)
 
 
-def _map(function: Callable[[T], R], inputs: Sequence[T], client: LLMClient | None, workers: int) -> list[R]:
-    """`function` over inputs, in order; threads only when an LLM is waited on."""
+def _map(
+    function: Callable[[T], R], inputs: Sequence[T], client: LLMClient | None, workers: int, description: str
+) -> list[R]:
+    """`function` over inputs, in order, with progress; threads only when an LLM is waited on."""
     if client is None or workers <= 1 or len(inputs) <= 1:
-        return [function(x) for x in inputs]
+        return list(track((function(x) for x in inputs), description, total=len(inputs)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, inputs))
+        return list(track(pool.map(function, inputs), description, total=len(inputs)))
 
 
 def _figure_candidates(
@@ -198,7 +201,7 @@ def synthesize_items(
     by_generator: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
 
-    for question in exam_questions:
+    for question in track(exam_questions, "exam items", unit="questions"):
         try:
             item = exam_question_to_item(question)
             check_item(item, generated=False)
@@ -214,7 +217,11 @@ def synthesize_items(
 
     if settings.figure_vqa:
         outcomes = _map(
-            lambda f: _figure_candidates(f, indexes, client, spec), figures, client, settings.concurrency
+            lambda f: _figure_candidates(f, indexes, client, spec),
+            figures,
+            client,
+            settings.concurrency,
+            "figure questions",
         )
         for figure, (candidates, figure_skipped) in zip(figures, outcomes, strict=True):
             _book_candidates(books, by_generator, figure, "figure_vqa", candidates)
@@ -252,6 +259,7 @@ def synthesize_items(
             case_reports,
             client,
             settings.concurrency,
+            "case questions",
         )
         for report, candidates in zip(case_reports, outcomes_cases, strict=True):
             _book_candidates(books, by_generator, report, "case_items", candidates)
@@ -357,7 +365,7 @@ def translate_items(
         except RecordError as error:
             return error
 
-    outcomes = _map(run, jobs, client, spec.synthesis.concurrency)
+    outcomes = _map(run, jobs, client, spec.synthesis.concurrency, "translations")
     originals = list(items)
     translations: list[BenchmarkItem] = []
     rejections: list[Rejection] = []

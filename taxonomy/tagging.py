@@ -16,6 +16,7 @@ from typing import Any
 
 from embeddings import TextEmbedder
 from schemas import BenchmarkItem, BenchmarkSpec, SpecError, Stage, StageResult, TaxonomyTag, Vocabulary
+from schemas.progress import meter
 from taxonomy.base import Tagger, TagHit, TextToTag
 from taxonomy.combine import combine_hits, merge_existing, sort_tags
 from taxonomy.coverage import coverage_summary
@@ -41,6 +42,10 @@ class TextTags:
 # Vocabularies that describe an item's field rather than its subject: distractors from the same field
 # are evidence for them, so their text keeps every option.
 TOPIC_VOCABULARIES = frozenset({Vocabulary.SPECIALTY, Vocabulary.PROFESSION})
+
+
+TAG_CHUNK = 2048
+"""Texts tagged at a time: progress advances per chunk; taggers see whole chunks (LLM batching)."""
 
 
 def item_text(item: BenchmarkItem, with_distractors: bool = False) -> str:
@@ -107,9 +112,13 @@ def tag_texts(
 ) -> list[TextTags]:
     """Tags for a batch of texts: every tagger's hits combined, rolled up and filtered."""
     per_text: list[list[TagHit]] = [[] for _ in texts]
-    for tagger in taggers:
-        for index, hits in enumerate(tagger.tag(texts)):
-            per_text[index].extend(hits)
+    with meter("tagging", len(texts), "texts") as advance:
+        for lo in range(0, len(texts), TAG_CHUNK):
+            chunk = texts[lo : lo + TAG_CHUNK]
+            for tagger in taggers:
+                for index, hits in enumerate(tagger.tag(chunk), lo):
+                    per_text[index].extend(hits)
+            advance(len(chunk))
     out = []
     for text, hits in zip(texts, per_text, strict=True):
         if not text.text or not text.text.strip():

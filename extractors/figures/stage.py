@@ -19,6 +19,7 @@ from schemas import (
     StageResult,
     content_id,
 )
+from schemas.progress import track
 
 PDF_MEDIA_TYPE = "application/pdf"
 
@@ -112,7 +113,7 @@ def extract_figures(
     per_document: dict[str, dict] = {}
     pages = 0
     seconds = 0.0
-    for doc in pdfs:
+    for doc in track(pdfs, "figures", unit="PDFs"):
         language, dpi = figure_settings(spec, doc.source_id)
         figures, rejection, found = figures_of_document(doc, raw_store, image_dir, language=language, dpi=dpi)
         books.book(figures, [rejection] if rejection is not None else [])

@@ -13,6 +13,7 @@ from curation.config import DedupConfig
 from curation.curate import embedder_from_options, representative_rank
 from curation.dedup import METHOD_ORDER, find_duplicates
 from curation.references import load_item_texts
+from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
 console = Console()
@@ -54,7 +55,8 @@ def dedup(
     if "semantic" in method:
         embedder = embedder_from_options(options)
     rank = representative_rank(records) if records is not None else None
-    outcome = find_duplicates(texts, method, config, min_chars, rank, embedder)
+    with cli_progress(console):
+        outcome = find_duplicates(texts, method, config, min_chars, rank, embedder)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "clusters.jsonl"
     with target.open("w", encoding="utf-8") as handle:

@@ -14,6 +14,7 @@ import yaml
 
 from pipelines.commands.releases import console, print_outcome, progress_printer
 from pipelines.paths import DEFAULT_HOME
+from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +35,8 @@ def demo(
     console.print(f"writing demo sources to {sources}")
     write_demo_sources(sources)
     console.print(f"building {DEMO_SPEC.relative_to(REPO_ROOT)}")
-    outcome = run_build(DEMO_SPEC, "auto", store, instance=local_instance(), progress=progress_printer)
+    with cli_progress(console):
+        outcome = run_build(DEMO_SPEC, "auto", store, instance=local_instance(), progress=progress_printer)
     print_outcome(outcome)
     console.print(f"  dataset card {outcome.release_path / 'README.md'}")
     console.print(f"  check it: medforge validate {outcome.release_path}")

@@ -12,7 +12,9 @@ from rich.markup import escape
 
 from extractors.figures import DEFAULT_DPI
 from extractors.figures.stage import read_pdf_figures
+from pipelines.progress import cli_progress
 from schemas import MedforgeError, RecordError
+from schemas.progress import track
 
 console = Console(soft_wrap=True)  # one line per file, whatever the terminal width
 
@@ -47,8 +49,9 @@ def figures(
     with (
         (out / "figures.jsonl").open("w", encoding="utf-8") as figures_file,
         (out / "rejected.jsonl").open("w", encoding="utf-8") as rejected_file,
+        cli_progress(console),
     ):
-        for pdf in pdfs:
+        for pdf in track(pdfs, "figures", unit="PDFs"):
             try:
                 found = read_pdf_figures(pdf, image_dir, dpi=dpi)
             except RecordError as error:

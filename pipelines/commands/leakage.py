@@ -15,6 +15,7 @@ from curation.curate import embedder_from_options
 from curation.leakage import reference_leaks
 from curation.references import load_item_texts, load_references
 from pipelines.commands.dedup import parse_options
+from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
 console = Console()
@@ -44,7 +45,8 @@ def leakage(
     embedder = None
     if semantic:
         embedder = embedder_from_options(options)
-    hits = reference_leaks(texts, references, ngram, config, embedder)
+    with cli_progress(console):
+        hits = reference_leaks(texts, references, ngram, config, embedder)
     best: dict[str, object] = {}
     for hit in sorted(hits, key=lambda h: (h.item_id, -h.score)):
         best.setdefault(hit.item_id, hit)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.paths import DEFAULT_HOME
+from pipelines.progress import cli_progress, is_quiet
 from releases import Release, diff_releases, resolve_release
 
 if TYPE_CHECKING:
@@ -23,7 +24,9 @@ STORE_OPTION = typer.Option("--store", help="release store folder", envvar="MEDF
 
 
 def progress_printer(name: str, step: str) -> None:
-    """One line per finished step, so long builds show where they are."""
+    """One line per finished step, so long builds show where they are (none under --quiet)."""
+    if is_quiet():
+        return
     if name == "STEP_SUCCESS":
         console.print(f"  [green]✓[/green] {step}")
     elif name == "STEP_FAILURE":
@@ -60,9 +63,10 @@ def build(
     from pipelines.build import local_instance, run_build  # Dagster loads only for commands that build
 
     console.print(f"building {spec} (version {version})")
-    outcome = run_build(
-        spec, version, store, instance=local_instance(), progress=progress_printer, cache_root=cache_dir
-    )
+    with cli_progress(console):
+        outcome = run_build(
+            spec, version, store, instance=local_instance(), progress=progress_printer, cache_root=cache_dir
+        )
     print_outcome(outcome)
 
 
@@ -82,13 +86,14 @@ def rebuild(
             encoding="utf-8",
         )
         console.print(f"rebuilding {original.ref} from its manifest")
-        outcome = run_build(
-            spec_file,
-            manifest["version"],
-            Path(scratch) / "releases",
-            Path(scratch) / "work",
-            progress=progress_printer,
-        )
+        with cli_progress(console):
+            outcome = run_build(
+                spec_file,
+                manifest["version"],
+                Path(scratch) / "releases",
+                Path(scratch) / "work",
+                progress=progress_printer,
+            )
     same = outcome.content_hash == manifest["content_hash"]
     console.print(f"recorded content hash {manifest['content_hash']}")
     console.print(f"rebuilt  content hash {outcome.content_hash}")

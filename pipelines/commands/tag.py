@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pipelines.progress import cli_progress
 from schemas import BenchmarkItem, MedforgeError, TaxonomyTag
 from schemas.jsonl import read_jsonl_objects
 from schemas.spec import TaxonomySpec
@@ -108,7 +109,8 @@ def tag(
     if items is not None:
         if out is None:
             raise MedforgeError("tagging a file needs --out TAGGED.jsonl")
-        total, tagged = tag_file(items, out, taggers, min_confidence)
+        with cli_progress(console):
+            total, tagged = tag_file(items, out, taggers, min_confidence)
         console.print(f"tagged {tagged} of {total} items -> {out} ({total - tagged} without tags)")
         return
     result = tag_texts([TextToTag(text or "", language)], taggers, min_confidence)[0]

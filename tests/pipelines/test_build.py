@@ -86,11 +86,46 @@ def small_spec(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class RecordingProgress:
+    """A progress sink that keeps what the stages reported: (description, total, unit, advanced)."""
+
+    def __init__(self) -> None:
+        self.tasks: list[list] = []
+
+    def start(self, description: str, total: int | None, unit: str) -> int:
+        self.tasks.append([description, total, unit, 0])
+        return len(self.tasks) - 1
+
+    def advance(self, handle: object, steps: int) -> None:
+        self.tasks[handle][3] += steps  # type: ignore[index]
+
+    def finish(self, handle: object) -> None:
+        return None
+
+
+BUILD_PROGRESS = RecordingProgress()
+
+
 @pytest.fixture(scope="module")
 def built(small_spec: Path, tmp_path_factory: pytest.TempPathFactory):
+    from schemas.progress import progress_sink
+
     store = tmp_path_factory.mktemp("store")
-    outcome = run_build(small_spec, "1.0.0", store, tmp_path_factory.mktemp("work"))
+    with progress_sink(BUILD_PROGRESS):
+        outcome = run_build(small_spec, "1.0.0", store, tmp_path_factory.mktemp("work"))
     return store, outcome
+
+
+def test_stages_report_progress_through_the_dagster_run(built) -> None:
+    _, outcome = built
+    seen = {
+        description: (total, unit, advanced) for description, total, unit, advanced in BUILD_PROGRESS.tasks
+    }
+    assert seen["exam items"] == (16, "questions", 16)
+    assert seen["figures"] == (1, "PDFs", 1)
+    total, unit, advanced = seen["tagging"]
+    assert unit == "texts" and total == advanced >= outcome.items
+    assert all(total is None or advanced == total for _, total, _, advanced in BUILD_PROGRESS.tasks)
 
 
 def test_build_writes_a_complete_release(built) -> None:
