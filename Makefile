@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.medforge-installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint install clean-work
+.PHONY: demo test lint install browser clean-work
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,21 @@ LABEL_STUDIO := .venv-labelstudio/bin/label-studio
 $(LABEL_STUDIO): | $(STAMP)
 	$(BIN)/python -m annotation.server install
 
-install: $(STAMP) $(LABEL_STUDIO)
+# The browser test of the review view drives Debian's Chromium (fonts-noto-cjk: Chinese and Japanese
+# items render as text in its screenshots, not as boxes).
+BROWSER := /usr/bin/chromedriver
+$(BROWSER):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk
+
+browser: $(BROWSER)
+
+install: $(STAMP) $(LABEL_STUDIO) $(BROWSER)
 
 demo: $(STAMP)
 	$(BIN)/medforge demo
 
 # pytest exit code 5 means no tests were collected: that is a failure here, never a pass.
-test: $(STAMP) $(LABEL_STUDIO)
+test: $(STAMP) $(LABEL_STUDIO) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
