@@ -45,7 +45,7 @@ def check_answers_among_options(item: BenchmarkItem) -> None:
 
 
 _MINUS = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "﹣": "-", "－": "-", "＋": "+"})
-_MEANINGFUL = re.compile(r"[+\-±<>≤≥=%↑↓/^°]")
+_MEANINGFUL = re.compile(r"[+\-±<>≤≥=≠≈%↑↓/^°×÷*~]")
 
 
 def option_form(text: str) -> str:
