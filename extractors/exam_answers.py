@@ -1,5 +1,6 @@
 """Answer keys as banks write them: labels ('A', 'A,C', 'ACD'), alternatives ('a or d'), 0- or 1-based
-indexes, the option's own text, numeric fill-in answers, and markers of an annulled question."""
+indexes, the option's own text, numeric fill-in answers (a question with no options), and markers of
+an annulled question."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ def _is_missing(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and value.strip().lower() in MISSING_KEY
+
+
+def _looks_like_an_index(text: str) -> bool:
+    """A bare 0-10 is as likely an option number whose options were not mapped as a fill-in answer:
+    it is read as one only with answer_format fill_in."""
+    return text.isdigit() and int(text) <= 10
 
 
 def _index(value: int, labels: list[str], base: int) -> str | None:
@@ -100,14 +107,16 @@ def read_answer(value: Any, options: list[tuple[str, str]], fmt: str = "auto", b
         return ReadAnswer(annulled=f"the key says '{value.strip()}'")
     if not isinstance(value, str) and not labels and isinstance(value, int | float):
         number = int(value) if float(value).is_integer() else value
-        return ReadAnswer([str(number)], "numeric fill-in", open_answer=True)
+        if fmt == "fill_in" or not _looks_like_an_index(str(number)):
+            return ReadAnswer([str(number)], "numeric fill-in", open_answer=True)
+        return ReadAnswer([str(number)])
     if not isinstance(value, str):
         label, note = _one(value, labels, texts, fmt, base)
         return ReadAnswer([label] if label else [], note)
     text = unicodedata.normalize("NFC", value).strip()
     if not labels:
         # no options: a numeric fill-in answer is the answer itself; anything else waits for options
-        if NUMBER.match(text):
+        if fmt == "fill_in" or (NUMBER.match(text) and not _looks_like_an_index(text)):
             return ReadAnswer([text], "numeric fill-in", open_answer=True)
         return ReadAnswer([normalise_label(text)])
     whole, note = _one(text, labels, texts, fmt, base)

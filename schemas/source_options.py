@@ -145,10 +145,12 @@ class ExamOptions(SourceOptions):
         description="the options are written inside the stem ('... A) foo B) bar'); "
         "unset: looked for when the mapping finds no options",
     )
-    answer_format: Literal["auto", "label", "index", "text"] = Field(
+    answer_format: Literal["auto", "label", "index", "text", "fill_in"] = Field(
         default="auto",
         description="label ('A', 'ACD', 'a or d'), index (0- or 1-based, see answer_index_base), text "
-        "(the option's own text); auto tries label, then text, then index",
+        "(the option's own text), fill_in (the answer itself, for questions with no options); auto tries "
+        "label, then text, then index, and takes a number above 10 (or with a unit) of a question "
+        "without options as a fill-in answer",
     )
     answer_index_base: Literal[0, 1] = Field(default=0, description="index answers count from 0 or 1")
     answer_key: AnswerKeyOptions | None = Field(

@@ -189,6 +189,9 @@ def test_answer_formats() -> None:
     assert read_answer(float("nan"), options).labels == [] and read_answer("nan", options).labels == []
     fill_in = read_answer("42", [])
     assert fill_in.open_answer and fill_in.labels == ["42"] and fill_in.note == "numeric fill-in"
+    assert read_answer("400 mL", []).open_answer and read_answer(12.5, []).labels == ["12.5"]
+    assert not read_answer("4", []).open_answer  # options not mapped, rather than a fill-in answer 4
+    assert read_answer("4", [], "fill_in").open_answer
 
 
 def test_a_repeated_mapped_id_names_the_rows(ru_rows: list[dict]) -> None:
