@@ -41,6 +41,31 @@ def test_the_bank_builds_as_its_spec_says(tmp_path: Path) -> None:
     items = release.items()
     first = next(i for i in items if i.question.startswith('"Критическим" считается уменьшение'))
     assert first.answers == ["4"] and first.options[3].text == "1 см2 и менее"
+    # dedup and leakage read the release itself: its folder, benchmark@version, or one split's Parquet
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    for target in (str(outcome.release_path), "wild-ru-rumedtest@1.0.0"):
+        result = runner.invoke(app, ["dedup", target, "--store", store, "--out", str(tmp_path / "d")])
+        assert result.exit_code == 0, result.output
+        assert "items 396" in result.output
+    split = outcome.release_path / f"{release.splits[0]}.parquet"
+    reference = fixtures_root() / "reference_benchmarks" / "mmlu_medical"
+    leak = [
+        "leakage",
+        str(split),
+        "--no-semantic",
+        "--reference",
+        str(reference),
+        "--out",
+        str(tmp_path / "l"),
+    ]
+    result = runner.invoke(app, leak)
+    assert result.exit_code == 0, result.output
+    assert f"items {len(release.split_items(release.splits[0]))}" in result.output
 
 
 def test_nothing_surviving_names_the_reasons_with_examples(tmp_path: Path) -> None:
