@@ -36,7 +36,7 @@ import json
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from zipfile import BadZipFile
@@ -699,4 +699,29 @@ def read_collection(
             )
         )
     _unique_keys(keys, fields["id"])
+    _mark_uniform_keys(result.questions)
     return result
+
+
+UNIFORM_KEY_MIN = 20
+UNIFORM_KEY_SHARE = 0.9
+SUSPICIOUS_KEY = "suspicious key"
+
+
+def _mark_uniform_keys(questions: list[CollectionQuestion]) -> None:
+    """A sheet, session or file of 20+ questions whose keys are (nearly) all the same answer holds a
+    placeholder key, not a real one (a bank's 59th exam has [1] for all 200): its questions are marked."""
+    groups: dict[str, list[CollectionQuestion]] = defaultdict(list)
+    for question in questions:
+        if question.answers and not question.annulled:
+            groups[question.key.rsplit("/", 1)[0] if "/" in question.key else ""].append(question)
+    for group, members in groups.items():
+        if len(members) < UNIFORM_KEY_MIN:
+            continue
+        answers = Counter(tuple(q.answers) for q in members)
+        top, count = answers.most_common(1)[0]
+        if count / len(members) >= UNIFORM_KEY_SHARE:
+            where = f" of {group}" if group else ""
+            note = f"{SUSPICIOUS_KEY}: {count} of {len(members)} answers{where} are {','.join(top)}"
+            for question in members:
+                question.answer_note = note

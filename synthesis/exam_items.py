@@ -43,6 +43,47 @@ IMAGE_POLICIES = ("reject", "quarantine", "keep_flagged")
 ALTERNATIVES_NOTE = "alternatives"
 
 
+_COUNT_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "二": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "dos": 2,
+    "tres": 3,
+    "duas": 2,
+    "dois": 2,
+    "três": 3,
+    "deux": 2,
+    "trois": 3,
+    "två": 2,
+    "tre": 3,
+    "zwei": 2,
+    "drei": 3,
+}
+ANSWERS_ASKED = re.compile(
+    r"(?P<n>[2-4２-４二三四])\s*つ選べ|"
+    r"(?:选|選)(?:出)?(?P<n2>[2-4二两兩三四])(?:项|項|个|個)|"
+    r"\b(?:choose|select|pick|mark)\s+(?:the\s+)?(?P<n3>2|3|4|two|three|four)\b|"
+    r"\b(?:seleccione|elija|escolha|assinale|choisissez|välj|wählen Sie)\s+(?:las\s+|as\s+|les\s+)?"
+    r"(?P<n4>2|3|dos|tres|duas|dois|três|deux|trois|två|tre|zwei|drei)\b",
+    re.IGNORECASE,
+)
+
+
+def answers_asked(stem: str) -> int | None:
+    """How many answers the stem asks for ('2つ選べ', 'choose two', '选两项'); None when it does not say."""
+    match = ANSWERS_ASKED.search(stem)
+    if match is None:
+        return None
+    word = next(v for v in match.groupdict().values() if v)
+    word = unicodedata.normalize("NFKC", word).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS.get(word)
+
+
 def source_label_tags(labels: list[str]) -> list[TaxonomyTag]:
     """The bank's own labels (its specialty, subject) as tags, kept beside the taggers' codes."""
     return [
@@ -84,6 +125,10 @@ def exam_question_to_item(question: ExamQuestion, image_policy: str = "reject") 
             ReasonCode.NEEDS_IMAGE,
             f"question needs an image it does not have ({question.image_evidence or 'the source marks it'})",
         )
+    if question.answer_note and question.answer_note.startswith("suspicious key"):
+        raise RecordError(
+            ReasonCode.SUSPICIOUS_KEY, f"the answer key looks like a placeholder ({question.answer_note})"
+        )
     stem = normalise_text(question.stem)
     if not stem:
         raise RecordError(ReasonCode.MISSING_FIELD, "question has no stem")
@@ -109,6 +154,12 @@ def exam_question_to_item(question: ExamQuestion, image_policy: str = "reject") 
     if missing:
         raise RecordError(ReasonCode.ANSWER_NOT_IN_OPTIONS, f"answer {missing} not among options {labels}")
     alternatives = bool(question.answer_note and question.answer_note.startswith(ALTERNATIVES_NOTE))
+    wanted = answers_asked(stem)
+    if wanted is not None and wanted != len(answers) and not alternatives:
+        raise RecordError(
+            ReasonCode.ANSWER_COUNT_MISMATCH,
+            f"the stem asks for {wanted} answers but the key gives {len(answers)}: {answers}",
+        )
     task = TaskType.MCQ_MULTI if len(answers) > 1 and not alternatives else TaskType.MCQ_SINGLE
     return _item(question, task, stem, options, answers, image_policy)
 

@@ -80,6 +80,19 @@ def test_jp_rinsho_typescript_literal_keyed_by_session(imported) -> None:
     assert len(sessions) == 8 and {q.edition_year for q in extracted.records} == {2012, 2013, 2014, 2015}
 
 
+def test_jp_rinsho_placeholder_keys_and_choose_two_mismatches_are_not_released(imported) -> None:
+    extracted, items = imported("jp_rinsho")
+    # the 59th exam (sessions 3 and 4) has [1] as every key: a placeholder, not a key
+    marked = [q for q in extracted.records if (q.answer_note or "").startswith("suspicious key")]
+    assert {q.edition_session for q in marked} == {"第59回 午前", "第59回 午後"} and len(marked) == 200
+    assert "100 of 100 answers of 3 are B" in marked[0].answer_note
+    released = {i.source_key for i in items.records}
+    assert not any(q.record_id in released for q in marked)
+    mismatch = [r for r in items.rejections if r.reason_code == "answer_count_mismatch"]
+    assert [r.message for r in mismatch] == ["the stem asks for 2 answers but the key gives 1: ['B']"]
+    assert "電子天秤" in mismatch[0].payload
+
+
 def test_pe_conareme_year_from_the_folder_and_four_or_five_option_columns(imported) -> None:
     extracted, items = imported("pe_conareme")
     assert len(extracted.records) == 300

@@ -154,3 +154,13 @@ def test_annulled_key_gives_its_reason() -> None:
         exam_question_to_item(
             _question(options=options, answers=[], annulled=True, answer_note="the key says 'invalid'")
         )
+
+
+def test_how_many_answers_a_stem_asks_for() -> None:
+    from synthesis.exam_items import answers_asked
+
+    assert answers_asked("毒物及び劇物取締法で劇物に指定されているのはどれか。**2つ選べ**。") == 2
+    assert answers_asked("下列哪些正确？（选两项）") == 2
+    assert answers_asked("Which of the following are causes? Choose two.") == 2
+    assert answers_asked("Välj två alternativ:") == 2
+    assert answers_asked("Välj ett alternativ:") is None
