@@ -72,9 +72,12 @@ def _one(
     if not text:
         return None, None
     label = normalise_label(text)
-    if fmt in ("auto", "label") and label in labels:
+    if fmt == "index" and text.isdigit():  # digits are positions; anything else is read as auto reads it
+        found = _index(int(text), labels, base)
+        return (found, f"index (from {base})") if found else (label, None)
+    if fmt in ("auto", "label", "index") and label in labels:
         return label, None
-    if fmt in ("auto", "text"):
+    if fmt in ("auto", "text", "index"):
         folded = _fold(text)
         for option_label, option_text in texts.items():
             if folded and _fold(option_text) == folded:

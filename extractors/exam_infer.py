@@ -195,7 +195,12 @@ def _answer_format(rows: list[dict[str, Any]], answer: str, options: ExamOptions
         columns = options.option_columns or []
         if columns and all(str(c)[-1:].isdigit() for c in columns):
             return {}  # the labels are the digits themselves
-        return {"answer_index_base": 0 if 0 in [int(x) for x in digit_strings] else 1}
+        # digits are positions, even where an option's text is a digit too ('A. 5', 'B. 3'); other
+        # keys (an option's text in another file of the bank) are still read
+        return {
+            "answer_format": "index",
+            "answer_index_base": 0 if 0 in [int(x) for x in digit_strings] else 1,
+        }
     return {}
 
 

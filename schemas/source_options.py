@@ -147,7 +147,8 @@ class ExamOptions(SourceOptions):
     )
     answer_format: Literal["auto", "label", "index", "text", "fill_in"] = Field(
         default="auto",
-        description="label ('A', 'ACD', 'a or d'), index (0- or 1-based, see answer_index_base), text "
+        description="label ('A', 'ACD', 'a or d'), index (digits are 0- or 1-based positions, see "
+        "answer_index_base; other keys read as auto), text "
         "(the option's own text), fill_in (the answer itself, for questions with no options); auto tries "
         "label, then text, then index, and takes a number above 10 (or with a unit) of a question "
         "without options as a fill-in answer",

@@ -180,6 +180,10 @@ def test_answer_formats() -> None:
     assert read_answer("A, C", options).labels == ["A", "C"]
     assert read_answer([1, 3], options).labels == ["B", "D"]  # 0-based by default
     assert read_answer("2", options, "index", 1).labels == ["B"]
+    # sv final_dataset: 'how many rib pairs ...' with options 'A. 5', 'B. 3', 'C. 2' and key "3" (1-based)
+    ribs = [("A", "5"), ("B", "3"), ("C", "2"), ("D", "4"), ("E", "1")]
+    assert read_answer("3", ribs, "index", 1).labels == ["C"] and read_answer("3", ribs).labels == ["B"]
+    assert read_answer("Pancreas", options, "index", 1).labels == ["B"]  # not a digit: read as text
     assert read_answer(2, options, "auto", 1).labels == ["B"]
     assert read_answer("pancreas", options).labels == ["B"]  # the option's text
     either = read_answer("a or d", options)
