@@ -7,8 +7,8 @@ from typing import Any
 import dagster as dg
 import pyarrow as pa
 
-from pipelines.defs.release.quality import dominant_reasons, nothing_survived
 from pipelines.metadata import stage_output
+from pipelines.quality import dominant_reasons, nothing_survived
 from pipelines.resources import BuildSettings, SpecResource
 from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
 from schemas import MedforgeError, Stage, StageResult, Vocabulary
