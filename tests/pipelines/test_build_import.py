@@ -79,3 +79,15 @@ def test_nothing_surviving_names_the_reasons_with_examples(tmp_path: Path) -> No
     message = str(raised.value)
     assert "no item survived the stages" in message and "top reasons: missing_field 397" in message
     assert "[missing_field] data/RuMedTest/private_test_v1.jsonl, file private_test_v1.jsonl, row " in message
+
+
+def test_a_reason_over_the_warning_share_warns_and_fails_under_strict(tmp_path: Path) -> None:
+    data = yaml.safe_load((REPO_ROOT / "benchmarks" / "exams_wild" / "jp_rinsho.yaml").read_text("utf-8"))
+    data["base_dir"] = str(fixtures_root() / "exams_wild" / "jp_rinsho")
+    spec = tmp_path / "jp.yaml"
+    spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    # the 59th exam's placeholder keys: 171 of 799 questions (21%), over the 20% warning share
+    outcome = run_build(spec, "1.0.0", tmp_path / "store", tmp_path / "work")
+    assert any("suspicious_key rejected 171 of 799 questions (21%)" in w for w in outcome.warnings)
+    with pytest.raises(MedforgeError, match=r"suspicious_key rejected 171 of 799 .*\(20%, --strict\)"):
+        run_build(spec, "1.0.1", tmp_path / "store", tmp_path / "work", strict=True)
