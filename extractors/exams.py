@@ -9,12 +9,14 @@ Annulled questions and those that need an image are kept and flagged; synthesis 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extractors.exam_collection import read_collection
+from extractors.exam_collection import read_collection, read_key_file
 from extractors.exam_html import parse_question_page
 from extractors.exam_pdf import is_answer_key, parse_answer_key_pdf, parse_exam_pdf
 from extractors.html_text import decode_html
@@ -112,6 +114,13 @@ def _question(
     edition_session: str | None = None,
     published: dt.date | None = None,
     uri: str | None = None,
+    language: str | None = None,
+    image_evidence: str | None = None,
+    image_refs: list[str] | None = None,
+    depends_on_previous: bool = False,
+    answer_note: str | None = None,
+    where: str | None = None,
+    raw_row: str | None = None,
 ) -> ExamQuestion:
     if not stem.strip():
         raise RecordError(
@@ -127,7 +136,7 @@ def _question(
         edition_session=edition_session if edition_session is not None else doc.edition_session,
         published=published or doc.source_release_date,
         number=number,
-        language=source.language,
+        language=language or source.language,
         stem=stem.strip(),
         options=[Option(label=label, text=text) for label, text in options],
         answers=list(answers),
@@ -136,6 +145,12 @@ def _question(
         needs_image=needs_image,
         source_labels=list(labels or []),
         licence=doc.licence,
+        image_evidence=image_evidence or ("the source marks it" if needs_image else None),
+        image_refs=list(image_refs or []),
+        depends_on_previous=depends_on_previous,
+        answer_note=answer_note,
+        locator=where,
+        raw_row=raw_row,
     )
 
 
@@ -154,7 +169,11 @@ def _emit(
         try:
             records.append(_question(doc, source, locator, **fields))
         except RecordError as error:
-            rejections.append(_reject(doc, error.reason_code, str(error), locator, payload=fields))
+            where = fields.get("where")
+            payload = (
+                {**fields, "raw_row": json.loads(fields["raw_row"])} if fields.get("raw_row") else fields
+            )
+            rejections.append(_reject(doc, error.reason_code, str(error), locator, where, payload=payload))
     books.book(records, [*rejections, *bad_rows])
 
 
@@ -186,9 +205,16 @@ def _html(
 
 
 def _collection(
-    books: Books[ExamQuestion], doc: SourceDocument, source: SourceSpec, data: bytes, exam: str
+    books: Books[ExamQuestion],
+    doc: SourceDocument,
+    source: SourceSpec,
+    data: bytes,
+    exam: str,
+    answer_key: dict[str, Any] | None = None,
 ) -> None:
-    collection = read_collection(data, doc.media_type, doc.uri, _options(source))
+    collection = read_collection(
+        data, doc.media_type, doc.uri, _options(source), language=source.language, answer_key=answer_key
+    )
     if not collection.questions:
         bad = f" ({len(collection.bad_rows)} rows are not records of fields)" if collection.bad_rows else ""
         raise RecordError(ReasonCode.PARSE_ERROR, "the field mapping found no question rows" + bad)
@@ -198,16 +224,17 @@ def _collection(
             {
                 "exam": collection.exam if collection.exam and not _options(source).exam else exam,
                 **q.content(),
-                "edition_year": collection.edition_year,
-                "edition_session": collection.edition_session,
-                "published": parse_iso_date(collection.published),
+                "edition_year": q.edition_year if q.edition_year is not None else collection.edition_year,
+                "edition_session": q.edition_session or collection.edition_session,
+                "published": parse_iso_date(q.published or collection.published),
                 "uri": collection.uri,
+                "language": q.language,
             },
         )
         for q in collection.questions
     ]
     bad_rows = [  # part of the same unit: each is one more output
-        _reject(doc, ReasonCode.PARSE_ERROR, message, f"row-{index}", f"row {index}", {"row": row})
+        _reject(doc, ReasonCode.PARSE_ERROR, message, f"row-{index}", f"row {index + 1}", {"row": row})
         for index, message, row in collection.bad_rows
     ]
     _emit(books, doc, build, source, bad_rows)
@@ -244,6 +271,39 @@ def _pdf_pair(
     _emit(books, paper, build, source)
 
 
+def _is_key_file(doc: SourceDocument, options: ExamOptions) -> bool:
+    """Whether the document is an answer-key file of a collection (its `answer_key.files` glob)."""
+    pattern = options.answer_key.files if options.answer_key else None
+    return bool(pattern) and (fnmatch.fnmatch(doc.uri, pattern) or fnmatch.fnmatch(doc.uri, f"*/{pattern}"))
+
+
+def _answer_keys(
+    books: Books[ExamQuestion], docs: list[SourceDocument], source: SourceSpec, raw_store: Path
+) -> dict[str, Any]:
+    """Every key file of a source read into one {join key: answer}; unreadable files are rejections
+    (each key file is an input the stage consumes into the questions it answers)."""
+    answers: dict[str, Any] = {}
+    for doc in docs:
+        try:
+            found, bad = read_key_file(
+                (raw_store / doc.raw_path).read_bytes(), doc.media_type, doc.uri, _options(source)
+            )
+        except RecordError as error:
+            books.reject(_reject(doc, error.reason_code, f"answer key: {error}"))
+            continue
+        except OSError as error:
+            books.reject(_reject(doc, ReasonCode.FETCH_FAILED, f"raw bytes unreadable: {error}"))
+            continue
+        answers.update(found)
+        books.book(
+            rejections=[
+                _reject(doc, ReasonCode.PARSE_ERROR, message, f"key-row-{i}", f"row {i + 1}", {"row": row})
+                for i, message, row in bad
+            ]
+        )
+    return answers
+
+
 def _edition_key(doc: SourceDocument) -> tuple[Any, ...]:
     return (doc.source_id, doc.edition_year, doc.edition_session)
 
@@ -258,11 +318,24 @@ def extract_exam_questions(
     by_source: Counter[str] = Counter()
     papers: list[SourceDocument] = []
     keys: list[SourceDocument] = []
-    for doc in sorted(documents, key=lambda d: (d.source_id, d.uri)):
+    ordered = sorted(documents, key=lambda d: (d.source_id, d.uri))
+    key_files: dict[str, list[SourceDocument]] = defaultdict(list)
+    for doc in ordered:
+        source = sources.get(doc.source_id)
+        if source is not None and _is_key_file(doc, _options(source)):
+            key_files[source.id].append(doc)
+    answer_keys = {
+        source_id: _answer_keys(books, docs, sources[source_id], raw_store)
+        for source_id, docs in key_files.items()
+    }
+    key_uris = {(d.source_id, d.uri) for docs in key_files.values() for d in docs}
+    for doc in ordered:
         source = sources.get(doc.source_id)
         if source is None:
             continue
         by_source[source.id] += 1
+        if (doc.source_id, doc.uri) in key_uris:
+            continue  # booked with the key it holds
         exam = _options(source).exam or source.id
         try:
             if doc.media_type == "application/pdf":
@@ -272,7 +345,7 @@ def extract_exam_questions(
             if doc.media_type in HTML_TYPES:
                 _html(books, doc, source, data, exam)
             else:
-                _collection(books, doc, source, data, exam)
+                _collection(books, doc, source, data, exam, answer_keys.get(source.id))
         except RecordError as error:
             books.reject(_reject(doc, error.reason_code, str(error)))
         except OSError as error:

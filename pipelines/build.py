@@ -95,10 +95,12 @@ def run_build(
     instance: dg.DagsterInstance | None = None,
     progress: ProgressCallback | None = None,
     cache_root: Path | str | None = None,
+    strict: bool = False,
 ) -> BuildOutcome:
     """Build one release of the spec; raises MedforgeError with one clear line when it cannot.
 
-    `cache_root` holds LLM replies and embeddings (default: `cache` in the work folder).
+    `cache_root` holds LLM replies and embeddings (default: `cache` in the work folder). `strict`
+    fails the build when one rejection reason takes over `quality.warn_reason_share` of a source.
     """
     if version != "auto":
         validate_version(version)
@@ -114,6 +116,7 @@ def run_build(
         store_root=str(Path(store_root).resolve()),
         work_root=str(work.resolve()),
         cache_root=str(Path(cache_root).resolve()) if cache_root else "",
+        strict=strict,
     )
     job = definitions_for(pinned, settings).resolve_job_def(BUILD_JOB)
     loggers: dict[str, Any] = {}
@@ -151,6 +154,8 @@ def run_build(
         raise _user_error(result) or MedforgeError("build failed; see the Dagster run log")
     materializations = result.asset_materializations_for_node("benchmark_release")
     meta = materializations[-1].metadata
+    if "warnings" in meta:
+        warnings.extend(str(w) for w in meta["warnings"].value or [])
     return BuildOutcome(
         release_path=Path(str(meta["path"].value)),
         version=str(meta["version"].value),

@@ -63,6 +63,11 @@ class BuildSettings(dg.ConfigurableResource):
         default=str(DEFAULT_HOME / "work"),
         description="per-benchmark working folder: raw documents, images, stage outputs",
     )
+    strict: bool = Field(
+        default=False,
+        description="fail the build when one rejection reason takes more than quality.warn_reason_share "
+        "of a source (default: only above quality.max_reason_share)",
+    )
     cache_root: str = Field(
         default="",
         description="LLM-response and embedding caches; empty: `cache` under the work folder. A rebuild "

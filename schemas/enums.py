@@ -93,6 +93,8 @@ class ReasonCode(StrEnum):
     INVALID_LLM_OUTPUT = "invalid_llm_output"
     NO_ITEM_GENERATED = "no_item_generated"
     UNSUPPORTED_ANSWER = "unsupported_answer"
+    ANSWER_COUNT_MISMATCH = "answer_count_mismatch"
+    SUSPICIOUS_KEY = "suspicious_key"
     AMBIGUOUS_ANSWER = "ambiguous_answer"
     EXACT_DUPLICATE = "exact_duplicate"
     NEAR_DUPLICATE = "near_duplicate"

@@ -222,6 +222,20 @@ class ExamQuestion(Record):
         default_factory=list, description="the source's own subject/specialty labels"
     )
     licence: str
+    image_evidence: str | None = Field(
+        default=None, description="why the question needs an image: the mapped flag or the stem's phrase"
+    )
+    image_refs: list[str] = Field(
+        default_factory=list, description="image paths or URLs the source gives for the question"
+    )
+    depends_on_previous: bool = Field(
+        default=False, description="the stem refers to the previous question ('承上題', 'the same patient')"
+    )
+    answer_note: str | None = Field(
+        default=None, description="how the key was read when it was not a plain label (alternatives, text)"
+    )
+    locator: str | None = Field(default=None, description="where in its file: 'row 12, question 7'")
+    raw_row: str | None = Field(default=None, description="JSON of the row as the file gave it")
 
 
 class FigureRef(Record):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,6 +49,33 @@ class CollectionFields(BaseModel):
     source_labels: str | None = "source_labels"
     explanation: str | None = "explanation"
     id: str | None = "id"
+    edition_year: str | None = Field(default=None, description="the row's exam year")
+    edition_session: str | None = Field(default=None, description="the row's session (booklet, sitting)")
+    edition: str | None = Field(default=None, description="row text `edition_pattern` is matched on")
+    published: str | None = Field(default=None, description="the row's publication date (ISO)")
+    images: str | None = Field(
+        default=None, description="image paths or URLs of the row (a string or a list): the row needs them"
+    )
+    language: str | None = Field(default=None, description="the row's language tag, when the file says")
+
+
+CALENDARS = {"gregorian": 0, "roc": 1911, "minguo": 1911, "buddhist": -543, "showa": 1925, "heisei": 1988}
+CALENDARS["reiwa"] = 2018
+"""Offsets from a calendar's year number to the Gregorian year (ROC 108 = 2019, Heisei 31 = 2019)."""
+
+
+class AnswerKeyOptions(BaseModel):
+    """An answer key in other files of the same source, joined to the questions by id or number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: str = Field(description="glob on the document path (uri) naming the key files, e.g. '*answers*'")
+    records: str | None = Field(default=None, description="dotted path to the key's rows (as `records`)")
+    join: Literal["id", "number"] = Field(
+        default="id", description="join on the question's mapped id, or on its number (per sheet/file)"
+    )
+    key: str = Field(default="id", description="the key row's field holding the id or number")
+    answers: str = Field(default="answer", description="the key row's field holding the answer")
 
 
 class DocumentFields(BaseModel):
@@ -85,13 +112,62 @@ class ExamOptions(SourceOptions):
         default=None, description="dotted path to the list of rows in a JSON file (default the top level)"
     )
     fields: CollectionFields = Field(default_factory=CollectionFields)
-    option_columns: list[str] | dict[str, str] | None = Field(
-        default=None, description="CSV/XLSX: option texts in these columns (or {label: column})"
+    option_columns: list[str] | dict[str, str] | str | None = Field(
+        default=None,
+        description="option texts in these columns (or {label: column}, or a glob such as 'option_*'); "
+        "labels are what follows the columns' common prefix ('option_A' -> A)",
     )
     document_fields: DocumentFields = Field(default_factory=DocumentFields)
-    edition_pattern: str | None = Field(
+    edition_pattern: str | list[str] | None = Field(
         default=None,
-        description="regex with groups year, session (published) on the edition text or file name",
+        description="regex(es) with groups year (or yy: 21 = 2021), session, published (or month and "
+        "day) on the edition text, else the file name, else the file's whole path (folder names "
+        "included); the first that matches wins",
+    )
+    year_calendar: str = Field(
+        default="gregorian",
+        description="calendar of the years read: gregorian, roc (minguo), buddhist, showa, heisei, reiwa",
+    )
+    records_orient: Literal["auto", "rows", "columns", "keyed"] = Field(
+        default="auto",
+        description="rows: a list of records; columns: {field: {row: value}} (pandas); keyed: "
+        "{key: record or list of records}, the key kept as field `_key`; auto guesses",
+    )
+    js_variable: str | None = Field(
+        default=None,
+        description=".js/.ts files: the variable whose literal holds the data (default the largest literal)",
+    )
+    sheets: list[str] | None = Field(
+        default=None, description="XLSX: the sheets to read (default every sheet; each row gets `_sheet`)"
+    )
+    options_in_stem: bool | None = Field(
+        default=None,
+        description="the options are written inside the stem ('... A) foo B) bar'); "
+        "unset: looked for when the mapping finds no options",
+    )
+    answer_format: Literal["auto", "label", "index", "text", "fill_in"] = Field(
+        default="auto",
+        description="label ('A', 'ACD', 'a or d'), index (digits are 0- or 1-based positions, see "
+        "answer_index_base; other keys read as auto), text "
+        "(the option's own text), fill_in (the answer itself, for questions with no options); auto tries "
+        "label, then text, then index, and takes a number above 10 (or with a unit) of a question "
+        "without options as a fill-in answer",
+    )
+    answer_index_base: Literal[0, 1] = Field(default=0, description="index answers count from 0 or 1")
+    answer_key: AnswerKeyOptions | None = Field(
+        default=None, description="answers in other files of the source, joined by id or number"
+    )
+    value_maps: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="per field (edition_year, edition_session, ...): raw value -> value to use",
+    )
+    row_languages: list[str] = Field(
+        default_factory=list,
+        description="other languages rows may be in (detected per row); '*' accepts any detected language",
+    )
+    detect_image_refs: bool = Field(
+        default=True,
+        description="flag stems that point at a picture ('shown in the figure', '如圖') as needing an image",
     )
 
 

@@ -117,7 +117,28 @@ class SynthesisSpec(SpecModel):
     concurrency: int = Field(default=4, ge=1, description="LLM requests in flight at once")
     max_tokens: int = Field(default=1024, ge=1)
     temperature: float = Field(default=0.0, ge=0.0)
+    exam_images: Literal["reject", "quarantine", "keep_flagged"] = Field(
+        default="reject",
+        description="an exam question that needs an image it does not have: rejected (needs_image), "
+        "quarantined for a look, or released as text with a needs_image flag",
+    )
     options: dict[str, Any] = Field(default_factory=dict)
+
+
+class QualitySpec(SpecModel):
+    """When a build stops instead of publishing: one rejection reason taking over a source."""
+
+    max_reason_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="a source losing more than this share of its questions to one reason (a wrong "
+        "declared language, a broken mapping) fails the build",
+    )
+    warn_reason_share: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="above this share the build warns (fails with --strict)"
+    )
+    min_rows: int = Field(default=20, ge=1, description="smaller sources are not judged by share")
 
 
 class TranslationSpec(SpecModel):
@@ -181,6 +202,7 @@ class BenchmarkSpec(SpecModel):
     curation: CurationSpec = Field(default_factory=CurationSpec)
     leakage: LeakageSpec = Field(default_factory=LeakageSpec)
     review: ReviewSpec = Field(default_factory=ReviewSpec)
+    quality: QualitySpec = Field(default_factory=QualitySpec)
     splits: dict[str, float] = Field(default_factory=lambda: {"test": 1.0})
     seed: int = 0
     base_dir: str = Field(default=".", description="folder relative paths resolve against")

@@ -39,6 +39,11 @@ MEDIA_TYPES = {
     ".html": "text/html",
     ".htm": "text/html",
     ".txt": "text/plain",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".cjs": "text/javascript",
+    ".ts": "application/typescript",
+    ".mts": "application/typescript",
 }
 
 

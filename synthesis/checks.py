@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections import OrderedDict
 
 from schemas import BenchmarkItem, ReasonCode, RecordError, TaskType
@@ -42,14 +44,25 @@ def check_answers_among_options(item: BenchmarkItem) -> None:
         raise RecordError(ReasonCode.ANSWER_NOT_IN_OPTIONS, f"answer {missing} not among options {labels}")
 
 
+_MINUS = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "﹣": "-", "－": "-", "＋": "+"})
+_MEANINGFUL = re.compile(r"[+\-±<>≤≥=≠≈%↑↓/^°×÷*~]")
+
+
+def option_form(text: str) -> str:
+    """The form options are compared in: case- and punctuation-blind, but signs, minus, ±, <, >, %,
+    digits and units kept, so 'HBsAg (+)' and 'HBsAg (−)', '−20度' and '20度' stay different."""
+    signs = "".join(_MEANINGFUL.findall(unicodedata.normalize("NFKC", text).translate(_MINUS)))
+    return f"{match_form(text)}\x00{signs}"
+
+
 def check_options_distinct(item: BenchmarkItem) -> None:
-    """Labels and option texts (compared case- and punctuation-blind) do not repeat."""
+    """Labels and option texts (compared case- and punctuation-blind, signs kept) do not repeat."""
     labels = [o.label for o in item.options]
     if len(set(labels)) != len(labels):
         raise RecordError(ReasonCode.DUPLICATE_OPTIONS, f"option labels repeat: {labels}")
     seen: dict[str, str] = {}
     for option in item.options:
-        form = match_form(option.text)
+        form = option_form(option.text)
         if form in seen:
             raise RecordError(
                 ReasonCode.DUPLICATE_OPTIONS,
@@ -74,7 +87,12 @@ def check_answer_not_in_stem(item: BenchmarkItem) -> None:
 
 
 def check_language(item: BenchmarkItem) -> None:
-    """The detected language of stem and options equals the declared one (unsure detection passes)."""
+    """The detected language of stem and options equals the declared one (unsure detection passes).
+
+    A stem that alone reads as the declared language passes: options of drug, muscle or gene names
+    ('flexor carpi ulnaris', 'm. piriformis') must not make a Chinese or Swedish question Latin."""
+    if item.options and language_matches(item.language, detect_language(item.question)):
+        return
     text = " ".join([item.question, *(o.text for o in item.options)])
     detected = detect_language(text)
     if not language_matches(item.language, detected):

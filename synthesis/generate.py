@@ -85,18 +85,24 @@ def _where(record: InputRecord) -> str | None:
     """Where in its document an input record sits, when the record knows."""
     if isinstance(record, Figure):
         return f"page {record.page}"
+    if isinstance(record, ExamQuestion) and record.locator:
+        return record.locator
     if isinstance(record, ExamQuestion) and record.number is not None:
         return f"question {record.number}"
     return None
 
 
-def _reject(books: Books[BenchmarkItem], record: InputRecord, error: RecordError) -> None:
-    """Book an input record that made no item, with the record as its payload."""
-    books.reject(
-        _rejection(
-            books.stage, record.record_id, type(record).__name__, record.uri, error, record, _where(record)
-        )
+def _reject(
+    books: Books[BenchmarkItem], record: InputRecord, error: RecordError, quarantine: bool = False
+) -> None:
+    """Book an input record that made no item, with the record (its raw row, for exam questions) as
+    its payload."""
+    rejection = _rejection(
+        books.stage, record.record_id, type(record).__name__, record.uri, error, record, _where(record)
     )
+    if quarantine:
+        rejection = rejection.model_copy(update={"disposition": Disposition.QUARANTINED})
+    books.reject(rejection)
 
 
 def _book_candidates(
@@ -201,12 +207,14 @@ def synthesize_items(
     by_generator: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
 
+    image_policy = settings.exam_images
     for question in track(exam_questions, "exam items", unit="questions"):
         try:
-            item = exam_question_to_item(question)
+            item = exam_question_to_item(question, image_policy)
             check_item(item, generated=False)
         except RecordError as error:
-            _reject(books, question, error)
+            quarantine = image_policy == "quarantine" and error.reason_code == ReasonCode.NEEDS_IMAGE
+            _reject(books, question, error, quarantine)
             continue
         books.book([item])
         by_generator["exam_items"] += 1

@@ -1,4 +1,6 @@
-"""`medforge dedup ITEMS.jsonl --method exact|minhash|semantic --out DIR`: duplicate clusters of a file."""
+"""`medforge dedup ITEMS --method exact|minhash|semantic --out DIR`: duplicate clusters of a file or release.
+
+ITEMS is an items .jsonl, a split's .parquet, a release folder or `benchmark@version` (`@latest`)."""
 
 from __future__ import annotations
 
@@ -6,17 +8,47 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow.parquet as pq
 import typer
+from pyarrow import ArrowException
 from rich.console import Console
 
 from curation.config import DedupConfig
 from curation.curate import embedder_from_options, representative_rank
 from curation.dedup import METHOD_ORDER, find_duplicates
 from curation.references import load_item_texts
+from curation.texts import ItemText
+from pipelines.paths import DEFAULT_HOME
 from pipelines.progress import cli_progress
-from schemas import MedforgeError
+from releases import Release, resolve_release
+from schemas import BenchmarkItem, MedforgeError, from_table
 
 console = Console()
+
+
+ITEMS_HELP = (
+    "items: a .jsonl (rows with id and text, or BenchmarkItem rows), a release split .parquet, a release "
+    "folder or benchmark@version"
+)
+
+
+def load_items(items: str, store: Path) -> tuple[list[ItemText], list[BenchmarkItem] | None]:
+    """Comparable texts (and the items, when there are items) of a JSONL file, a Parquet split or a
+    release: what `dedup` and `leakage` read."""
+    path = Path(items)
+    if path.is_file() and path.suffix.lower() == ".parquet":
+        try:
+            table = pq.read_table(path)
+        except (OSError, ArrowException) as error:
+            raise MedforgeError(f"{path} is not a readable Parquet file: {error}") from None
+        records = from_table(table, BenchmarkItem)
+    elif path.is_file():
+        return load_item_texts(path)
+    elif path.is_dir() and not (path / "manifest.json").is_file():
+        raise MedforgeError(f"{path} is a folder, neither a release (no manifest.json) nor a .jsonl file")
+    else:
+        records = Release.open(resolve_release(items, store)).items()
+    return [ItemText.of_item(item) for item in records], records
 
 
 def parse_options(pairs: list[str]) -> dict[str, object]:
@@ -34,7 +66,7 @@ def parse_options(pairs: list[str]) -> dict[str, object]:
 
 
 def dedup(
-    items: Annotated[Path, typer.Argument(help="items .jsonl: rows with id and text, or BenchmarkItem rows")],
+    items: Annotated[str, typer.Argument(help=ITEMS_HELP)],
     out: Annotated[Path, typer.Option("--out", help="folder for clusters.jsonl")],
     method: Annotated[
         list[str], typer.Option("--method", help="exact, minhash or semantic (repeat for several)")
@@ -43,6 +75,9 @@ def dedup(
     option: Annotated[
         list[str], typer.Option("--option", help="config key=value, e.g. semantic_threshold=0.9")
     ] = [],  # noqa: B006
+    store: Annotated[
+        Path, typer.Option("--store", help="release store (for benchmark@version)", envvar="MEDFORGE_STORE")
+    ] = DEFAULT_HOME / "releases",
 ) -> None:
     """Find duplicate clusters; writes DIR/clusters.jsonl {cluster_id, method, members, similarity}."""
     unknown = sorted(set(method) - set(METHOD_ORDER))
@@ -50,7 +85,7 @@ def dedup(
         raise MedforgeError(f"unknown --method {', '.join(unknown)}; choose from {', '.join(METHOD_ORDER)}")
     options = parse_options(option)
     config = DedupConfig.from_options(options)
-    texts, records = load_item_texts(items)
+    texts, records = load_items(items, store)
     embedder = None
     if "semantic" in method:
         embedder = embedder_from_options(options)

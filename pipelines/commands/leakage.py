@@ -1,4 +1,4 @@
-"""`medforge leakage ITEMS.jsonl --reference DIR_OR_FILE... --out DIR`: items found in public benchmarks."""
+"""`medforge leakage ITEMS --reference DIR_OR_FILE... --out DIR`: items found in public benchmarks."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from rich.console import Console
 from curation.config import DedupConfig
 from curation.curate import embedder_from_options
 from curation.leakage import reference_leaks
-from curation.references import load_item_texts, load_references
-from pipelines.commands.dedup import parse_options
+from curation.references import load_references
+from pipelines.commands.dedup import ITEMS_HELP, load_items, parse_options
+from pipelines.paths import DEFAULT_HOME
 from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
@@ -22,7 +23,7 @@ console = Console()
 
 
 def leakage(
-    items: Annotated[Path, typer.Argument(help="items .jsonl: rows with id and text, or BenchmarkItem rows")],
+    items: Annotated[str, typer.Argument(help=ITEMS_HELP)],
     reference: Annotated[
         list[Path], typer.Option("--reference", help="reference benchmark file or folder (repeatable)")
     ],
@@ -34,13 +35,16 @@ def leakage(
     option: Annotated[
         list[str], typer.Option("--option", help="config key=value, e.g. leak_semantic_threshold=0.9")
     ] = [],  # noqa: B006
+    store: Annotated[
+        Path, typer.Option("--store", help="release store (for benchmark@version)", envvar="MEDFORGE_STORE")
+    ] = DEFAULT_HOME / "releases",
 ) -> None:
     """Flag items found in reference benchmarks; writes one flag per leaked item to DIR/leakage.jsonl."""
     if not reference:
         raise MedforgeError("give at least one --reference file or folder")
     options = parse_options(option)
     config = DedupConfig.from_options(options)
-    texts, _ = load_item_texts(items)
+    texts, _ = load_items(items, store)
     references = load_references(reference)
     embedder = None
     if semantic:

@@ -58,6 +58,12 @@ def build(
             envvar="MEDFORGE_CACHE_DIR",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="fail when one rejection reason takes over quality.warn_reason_share of a source"
+        ),
+    ] = False,
 ) -> None:
     """Build a release of a benchmark spec through the Dagster asset graph."""
     from pipelines.build import local_instance, run_build  # Dagster loads only for commands that build
@@ -65,7 +71,13 @@ def build(
     console.print(f"building {spec} (version {version})")
     with cli_progress(console):
         outcome = run_build(
-            spec, version, store, instance=local_instance(), progress=progress_printer, cache_root=cache_dir
+            spec,
+            version,
+            store,
+            instance=local_instance(),
+            progress=progress_printer,
+            cache_root=cache_dir,
+            strict=strict,
         )
     print_outcome(outcome)
 

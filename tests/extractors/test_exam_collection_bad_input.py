@@ -70,13 +70,14 @@ def test_corrupt_xlsx_and_non_record_rows_are_rejected(tmp_path: Path) -> None:
     )
     assert sum(r.source_uri == "bank.json" for r in result.rejections) == 2
     assert {r.message for r in result.rejections if r.source_uri == "bank.json"} == {
-        "row 1 is a list, not a record of fields",
-        "row 2 is a str, not a record of fields",
+        "row 2 is a list, not a record of fields",
+        "row 3 is a str, not a record of fields",
     }
     # the bank is one input that made one question and two row rejections; the XLSX one rejection
     assert (result.records_in, result.expanded) == (2, 2)
     rows = {r.locator: json.loads(r.payload) for r in result.rejections if r.source_uri == "bank.json"}
-    assert rows == {"row 1": {"row": ["not", "a", "record"]}, "row 2": {"row": "just text"}}
+    # rows count from 1, as a reader of the file counts them
+    assert rows == {"row 2": {"row": ["not", "a", "record"]}, "row 3": {"row": "just text"}}
     (xlsx,) = [r for r in result.rejections if r.source_uri == "bad.xlsx"]
     assert xlsx.record_type == "SourceDocument" and xlsx.locator is None
     assert SourceDocument.model_validate_json(xlsx.payload) == docs[0]

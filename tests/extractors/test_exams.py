@@ -152,7 +152,7 @@ def test_csv_and_bad_files_are_books(tmp_path: Path) -> None:
     assert sorted(r.reason_code for r in result.rejections) == ["missing_field", "parse_error"]
     (no_stem,) = [r for r in result.rejections if r.reason_code == "missing_field"]
     assert no_stem.record_type == "ExamQuestion" and no_stem.source_uri == docs[0].uri
-    assert no_stem.locator == "question 1"  # no id column: the row index is the question's key
+    assert no_stem.locator == "file a.csv, row 2"  # the row (no id column: its index is the key)
     assert json.loads(no_stem.payload)["options"] == [["A", "x"], ["B", "y"], ["C", "z"]]
 
 

@@ -138,14 +138,15 @@ def test_build_writes_a_complete_release(built) -> None:
     assert manifest["version"] == "1.0.0" and manifest["content_hash"] == outcome.content_hash
     items = release.items()
     exam_items = [i for i in items if i.source.source_id == "demo-exam-site"]
-    # 16 questions: question 7 of the first edition is annulled (rejected)
-    assert len(exam_items) == 15
+    # 16 questions: question 7 of the first edition is annulled, question 3 of the second needs an image
+    # its page does not carry (both rejected)
+    assert len(exam_items) == 14
     assert all(i.release_time.year == 2021 and i.release_time.session in {"1", "2"} for i in exam_items)
     assert all(i.source.uri.startswith("https://exams.demo.medforge.invalid/") for i in exam_items)
     assert {i.split for i in items} <= {"test", "dev"}
     rejected = release.rejections()
     reasons = {(str(r.stage), r.reason_code) for r in rejected}
-    assert ("synthesize", "annulled") in reasons
+    assert ("synthesize", "annulled") in reasons and ("synthesize", "needs_image") in reasons
     assert ("ingest", "http_error") not in reasons  # the broken link sits on edition 3, not in this site
     for stage, counts in manifest["stages"].items():
         assert (

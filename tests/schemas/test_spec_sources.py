@@ -51,7 +51,10 @@ def test_a_wrong_type_is_named(tmp_path: Path) -> None:
     page = _error(_write(tmp_path, kind="case_reports_europepmc", options={"page_size": 0}))
     assert page == "spec field 'sources.0.options.page_size': Input should be greater than or equal to 1"
     columns = _error(_write(tmp_path, kind="exam_collection", options={"option_columns": 5}))
-    assert columns == "spec field 'sources.0.options.option_columns': 5 is none of: list[str], dict[str,str]"
+    assert (
+        columns
+        == "spec field 'sources.0.options.option_columns': 5 is none of: list[str], dict[str,str], str"
+    )
     kind = _error(_write(tmp_path, kind="ftp"))
     assert kind.startswith("spec field 'sources.0.kind': Value error, unknown source kind 'ftp'; known")
 

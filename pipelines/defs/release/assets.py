@@ -8,6 +8,7 @@ import dagster as dg
 import pyarrow as pa
 
 from pipelines.metadata import stage_output
+from pipelines.quality import dominant_reasons, nothing_survived
 from pipelines.resources import BuildSettings, SpecResource
 from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
 from schemas import MedforgeError, Stage, StageResult, Vocabulary
@@ -72,9 +73,16 @@ def benchmark_release(
     results = {name: stage_results[name] for name in STAGE_INPUTS}
     candidate = results["release_candidate"]
     if not candidate.records:
+        raise MedforgeError(nothing_survived(results))
+    dominant = dominant_reasons(results, benchmark.quality)
+    limit = benchmark.quality.warn_reason_share if build.strict else benchmark.quality.max_reason_share
+    failing = [d for d in dominant if d.share > limit]
+    if failing:
+        more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         raise MedforgeError(
-            f"no item survived the stages ({sum(len(r.rejections) for r in results.values())} rejections); "
-            "refusing to publish an empty release"
+            f"{failing[0].message()}{more}; not published: fix the source's spec (its declared "
+            f"language, its mapping) or raise quality.max_reason_share "
+            f"({limit:.0%}{', --strict' if build.strict else ''})"
         )
     store = build.store_root
     version = next_version(store, benchmark.benchmark) if build.version == "auto" else build.version
@@ -107,5 +115,6 @@ def benchmark_release(
             "rejected": manifest["counts"]["rejected"],
             "splits": dg.MetadataValue.json(manifest["counts"]["splits"]),
             "card": dg.MetadataValue.path(str(path / "README.md")),
+            "warnings": dg.MetadataValue.json([d.message() for d in dominant]),
         }
     )
