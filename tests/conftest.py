@@ -22,6 +22,14 @@ def fixtures_root() -> Path:
 def _caches_in_temp(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests write derived models, embeddings and Dagster state to temporary folders, never $HOME."""
     os.environ.setdefault("MEDFORGE_CACHE", str(tmp_path_factory.mktemp("medforge-cache")))
+    # datasets, huggingface_hub, lm-eval and inspect open releases in tests: their caches go to a
+    # temporary folder too (a shared cache could hand one test another's rows), and nothing goes online
+    hf_home = tmp_path_factory.mktemp("hf-home")
+    os.environ["HF_HOME"] = str(hf_home)
+    os.environ["HF_DATASETS_CACHE"] = str(hf_home / "datasets")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["HF_DATASETS_OFFLINE"] = "1"
+    os.environ["INSPECT_LOG_DIR"] = str(tmp_path_factory.mktemp("inspect-logs"))
 
 
 @pytest.fixture(scope="session")
