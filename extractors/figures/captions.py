@@ -19,7 +19,7 @@ _NUMBER = r"(?P<num>(?:S|[A-Z]\.)?\d+(?:\.\d+)?[A-Za-z]?|[IVXLC]+)"
 _LABEL = re.compile(
     rf"^\s*(?P<prefix>(?:Supplementa(?:l|ry)|SUPPLEMENTA(?:L|RY)|Extended\s+Data)\s+)?"
     rf"(?P<word>{FIGURE_WORDS}|{TABLE_WORDS}|{CJK_FIGURE}|{CJK_TABLE})\s*{_NUMBER}"
-    rf"(?P<delim>\s*[:.|\-–—)]|\s{{2,}}|\s*$)?"
+    rf"(?P<delim>\s*[:.|\-–—)]|\s{{2,}}|[\u2002-\u2003\u2007\u2009]|\s*$)?"
 )
 _TABLE_WORD = re.compile(rf"^(?:{TABLE_WORDS}|{CJK_TABLE})$")
 _LOWER_START = re.compile(r"^\s*[a-z]")

@@ -140,16 +140,28 @@ def _caption_text(page: pymupdf.Page, caption: cap.Caption) -> cap.Caption:
     return caption
 
 
-def _read_page(
-    page: pymupdf.Page, number: int, repeated: set[str], images: list, limits: Limits, scratch: list
-) -> _PageData:
+@dataclass(frozen=True)
+class _PageText:
+    page: pymupdf.Page
+    blocks: list
+    images: list
+
+
+def _page_text(page: pymupdf.Page, images: list, scratch: list) -> _PageText:
+    """A page's text blocks and images, read from an upright copy when most of its text is sideways."""
     blocks = page_blocks(page)
     share, direction = vertical_share(blocks)
     if share > SIDEWAYS_SHARE:
         page = _upright_copy(page, direction, scratch)
         blocks = page_blocks(page)
         images = page_images(page)
-    body_size = body_font_size(blocks)
+    return _PageText(page=page, blocks=blocks, images=images)
+
+
+def _read_page(
+    text: _PageText, number: int, repeated: set[str], body_size: float, limits: Limits
+) -> _PageData:
+    page, blocks, images = text.page, text.blocks, text.images
     captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size)]
     kept, dropped = image_elements(images, repeated)
     caption_members = {i for c in captions for i in c.block_indexes}
@@ -212,6 +224,11 @@ def _panels(
     return tuple(panels)
 
 
+def _check_time(started: float, limits: Limits, name: str) -> None:
+    if time.perf_counter() - started > limits.max_seconds:
+        raise RecordError(ReasonCode.RESOURCE_LIMIT, f"{name}: over the {limits.max_seconds:.0f}s time limit")
+
+
 def extract_figures_from_bytes(
     data: bytes,
     name: str,
@@ -241,14 +258,21 @@ def extract_figures_from_bytes(
                 per_page_images.append([])
                 result.page_errors.append(f"page {page.number + 1}: {error}")
         repeated = _repeated_keys(per_page_images)
-        pages: list[_PageData] = []
+        texts: dict[int, _PageText] = {}
         for index, page in enumerate(doc):
-            if time.perf_counter() - started > limits.max_seconds:
-                raise RecordError(
-                    ReasonCode.RESOURCE_LIMIT, f"{name}: over the {limits.max_seconds:.0f}s time limit"
-                )
+            _check_time(started, limits, name)
             try:
-                pages.append(_read_page(page, index + 1, repeated, per_page_images[index], limits, scratch))
+                texts[index] = _page_text(page, per_page_images[index], scratch)
+            except Exception as error:
+                result.page_errors.append(f"page {index + 1}: {error}")
+        # the body size of the whole document: a page of long captions and little prose must not take its
+        # caption size for the body size (its captions would then not stand out)
+        body_size = body_font_size([b for t in texts.values() for b in t.blocks])
+        pages: list[_PageData] = []
+        for index, text in texts.items():
+            _check_time(started, limits, name)
+            try:
+                pages.append(_read_page(text, index + 1, repeated, body_size, limits))
             except RecordError:
                 raise
             except Exception as error:

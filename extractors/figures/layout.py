@@ -62,10 +62,21 @@ COLUMN_GAP_EM = 1.6
 """A gap between two spans wider than this many font sizes is a column gutter, not a word space."""
 
 
+WHITE = 0xFFFFFF
+_HEAVY_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demi|[-,]b$|\bbd\b|-bd|med(?:ium)?$")
+"""Font names of heavy weights: Arial-Bold, Lato-Black, Frutiger-Heavy, MyriadPro-Semibold, Helvetica-Bd."""
+
+
+def _visible(span: dict) -> bool:
+    """Whether a span is printed where a reader sees it: not fully transparent, not white (text set white
+    on a white page is a hidden copy, as some publishers lay a title under the visible caption)."""
+    return span.get("alpha", 255) > 0 and span.get("color", 0) != WHITE
+
+
 def _line_from_spans(line: dict) -> list[TextLine]:
     """A PyMuPDF line as TextLines: one, or several where spans are a gutter apart (two columns' text
     on one baseline, such as the captions of two figures side by side)."""
-    spans = [s for s in line.get("spans", ()) if s.get("text", "")]
+    spans = [s for s in line.get("spans", ()) if s.get("text", "") and _visible(s)]
     pieces: list[list[dict]] = []
     for span in spans:
         if pieces and pieces[-1]:
@@ -83,7 +94,7 @@ def _line_from_spans(line: dict) -> list[TextLine]:
         if not text.strip():
             continue
         first = next((s for s in piece if s["text"].strip()), piece[0])
-        bold = bool(first.get("flags", 0) & 16) or "bold" in first.get("font", "").lower()
+        bold = bool(first.get("flags", 0) & 16) or _HEAVY_FONT.search(first.get("font", "")) is not None
         bbox = (
             (
                 min(s["bbox"][0] for s in piece),
