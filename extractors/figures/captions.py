@@ -186,3 +186,47 @@ def panel_letters(caption: str | None) -> list[str]:
         if len(letters) >= 2 and letters == [chr(ord(start) + i) for i in range(len(letters))]:
             return letters
     return []
+
+
+_SENTENCE_END = re.compile(r"[.!?)\]:;]\s*$")
+
+
+def _near_page_foot(caption: Caption, blocks: Sequence[TextBlock], page_height: float) -> bool:
+    """Whether nothing but running heads and folios comes below a caption on its page."""
+    below = [
+        b
+        for i, b in enumerate(blocks)
+        if i not in caption.block_indexes and b.bbox[1] >= caption.bbox[3] - 1 and len(b.text) > 30
+    ]
+    return not below and caption.bbox[3] >= 0.6 * page_height
+
+
+def continuation_on_next_page(
+    caption: Caption,
+    blocks: Sequence[TextBlock],
+    page_height: float,
+    next_blocks: Sequence[TextBlock],
+    next_captions: Sequence[Caption],
+    body_size: float,
+) -> int | None:
+    """The block of the next page that carries on a caption cut at the foot of its page, or None.
+
+    A caption runs over when it stops mid-sentence at the foot of the page; its rest is the first block
+    of the next page set in the caption's size (not the body's) that opens no caption of its own.
+    """
+    if not caption.text or _SENTENCE_END.search(caption.text) or abs(caption.size - body_size) < 0.5:
+        return None
+    if not _near_page_foot(caption, blocks, page_height):
+        return None
+    taken = {i for c in next_captions for i in c.block_indexes}
+    width = caption.bbox[2] - caption.bbox[0]
+    fits = [
+        (b.bbox[1], i)
+        for i, b in enumerate(next_blocks)
+        if i not in taken
+        and abs(b.size - caption.size) < 0.3
+        and len(b.text) >= 20
+        and parse_label(b.text) is None
+        and b.bbox[2] - b.bbox[0] >= 0.8 * width
+    ]
+    return min(fits)[1] if fits else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pymupdf
@@ -166,9 +166,14 @@ def _read_page(
     kept, dropped = image_elements(images, repeated)
     caption_members = {i for c in captions for i in c.block_indexes}
     prose = [b for i, b in enumerate(blocks) if i not in caption_members]
-    vectors = trim_frames(
-        vector_elements(page, kept, prose, max_paths=limits.max_paths_per_page), [c.bbox for c in captions]
-    )
+    vectors = [
+        v
+        for v in trim_frames(
+            vector_elements(page, kept, prose, max_paths=limits.max_paths_per_page),
+            [c.bbox for c in captions],
+        )
+        if not pixels.is_blank_region(page, v.bbox)  # a white box laid under a caption draws nothing
+    ]
     blockers = [b.bbox for i, b in enumerate(blocks) if i not in caption_members and is_blocker(b, body_size)]
     rect = tuple(page.rect)
     layout = PageLayout(
@@ -222,6 +227,37 @@ def _panels(
             path, _ = write_image(image_dir, pixels.encode_png(crop.bgr[py0:py1, px0:px1]))
         panels.append(Panel(letter=letter, bbox=[round(float(v), 2) for v in box], image_path=path))
     return tuple(panels)
+
+
+def _join_runover_captions(
+    pages: list[_PageData], body_size: float
+) -> tuple[list[_PageData], set[tuple[int, int]]]:
+    """Captions cut at the foot of a page joined with their rest on the next page; also the (page, block)
+    pairs so used, which are caption text, not prose."""
+    carried: set[tuple[int, int]] = set()
+    out = list(pages)
+    for i in range(len(out) - 1):
+        here, there = out[i].layout, out[i + 1].layout
+        if there.number != here.number + 1:
+            continue
+        captions = list(here.captions)
+        for k, caption in enumerate(captions):
+            if caption.kind != "figure":
+                continue
+            j = cap.continuation_on_next_page(
+                caption, here.blocks, here.rect[3] - here.rect[1], there.blocks, there.captions, body_size
+            )
+            if j is None or (there.number, j) in carried:
+                continue
+            carried.add((there.number, j))
+            rest = there.blocks[j]
+            captions[k] = replace(caption, text=join_lines([caption.text or "", rest.text]))
+            out[i + 1] = replace(
+                out[i + 1],
+                layout=replace(out[i + 1].layout, blockers=[b for b in there.blockers if b != rest.bbox]),
+            )
+        out[i] = replace(out[i], layout=replace(out[i].layout, captions=captions))
+    return out, carried
 
 
 def _check_time(started: float, limits: Limits, name: str) -> None:
@@ -281,6 +317,7 @@ def extract_figures_from_bytes(
             raise RecordError(
                 ReasonCode.PARSE_ERROR, f"{name}: no page could be read ({result.page_errors[0]})"
             )
+        pages, carried = _join_runover_captions(pages, body_size)
         layouts = [p.layout for p in pages]
         result.dropped_images = sum(p.dropped_images for p in pages)
         result.captions = sum(1 for lay in layouts for c in lay.captions if c.kind == "figure")
@@ -289,7 +326,9 @@ def extract_figures_from_bytes(
             b.text
             for lay in layouts
             for i, b in enumerate(lay.blocks)
-            if is_blocker(b, lay.body_size) and i not in {m for c in lay.captions for m in c.block_indexes}
+            if is_blocker(b, lay.body_size)
+            and i not in {m for c in lay.captions for m in c.block_indexes}
+            and (lay.number, i) not in carried
         ]
         context = figure_context([join_lines(body)])
         for data in pages:

@@ -52,6 +52,14 @@ def blur_variance(gray: np.ndarray) -> float:
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
 
 
+def is_blank_region(page: pymupdf.Page, region: Box, dpi: int = 36) -> bool:
+    """Whether a region of a page renders as one flat colour (a white fill, an empty frame's inside)."""
+    if region[2] - region[0] < 2 or region[3] - region[1] < 2:
+        return True
+    pix = page.get_pixmap(dpi=dpi, clip=pymupdf.Rect(region), alpha=False, colorspace=pymupdf.csGRAY)
+    return is_blank(np.frombuffer(pix.samples, dtype=np.uint8))
+
+
 def ink_bbox(page: pymupdf.Page, region: Box, dpi: int = 36) -> Box | None:
     """The box around the non-white pixels of a region, in PDF points; None when it is blank."""
     if region[2] - region[0] < 2 or region[3] - region[1] < 2:

@@ -87,3 +87,24 @@ def test_vector_charts_with_captions_beside_them_in_a_heavy_label_font(wide) -> 
     found, truth = wide("PMC5448358")
     assert len(found.figures) == 2
     _assert_all_right(found, truth, ["1", "2"])
+
+
+def test_caption_beside_its_figure_under_the_previous_figures_caption(wide) -> None:
+    # Wiley page 7: figure 3's chart sits just under figure 2's caption, its own caption set to its left on a
+    # white box; the chart goes to the caption beside it, figure 2 keeps only its own tree
+    found, truth = wide("PMC6093152")
+    assert len(found.figures) == 6
+    _assert_all_right(found, truth, [str(n) for n in range(1, 7)])
+    figures = _by_number(found)
+    assert figures["3"].bbox[0] > 200 and figures["3"].bbox[1] > 390  # the chart right of its caption
+    assert figures["2"].bbox[3] < 360  # the tree above figure 2's caption, not down to the chart
+
+
+def test_caption_cut_at_the_foot_of_a_page_is_read_on_from_the_next(wide) -> None:
+    # Oxford: figure 4's caption stops mid-sentence at the foot of page 13 and goes on at the foot of 14
+    found, truth = wide("PMC6289780")
+    _assert_all_right(found, truth, [str(n) for n in range(1, 7)])
+    caption = _by_number(found)["4"].caption
+    assert "relative transcript levels of different terpenoid genes" in caption
+    assert caption.endswith("E-CDS, ent-copalyl diphosphate synthase.")
+    assert all("ent-copalyl" not in s for f in found.figures for s in f.context)
