@@ -6,12 +6,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pymupdf
 
 Box = tuple[float, float, float, float]
 
-_HYPHEN_END = re.compile(r"(\w)[-\u00ad]$")
+_HYPHEN_END = re.compile(r"\w[-\u00ad]$")
+_SPACES = re.compile(r"\s+")
 _LONG_WORD = 25
 """A 'word' longer than this hints that the PDF places words with gaps, not spaces."""
 
@@ -36,7 +38,7 @@ class TextBlock:
     lines: tuple[TextLine, ...]
     size: float
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The block's lines joined, hyphenated line ends mended."""
         return join_lines([line.text for line in self.lines])
@@ -44,18 +46,17 @@ class TextBlock:
 
 def join_lines(lines: Sequence[str]) -> str:
     """Lines joined with spaces; a word hyphenated at a line end ('com-' + 'plete') is rejoined."""
-    out = ""
+    parts: list[str] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not out:
-            out = line
-        elif _HYPHEN_END.search(out) and line[:1].islower():
-            out = out[:-1] + line
+        if parts and _HYPHEN_END.match(parts[-1][-2:]) and line[:1].islower():
+            # only the last two characters are looked at: a search over the text so far made this quadratic
+            parts[-1] = parts[-1][:-1] + line
         else:
-            out = out + " " + line
-    return re.sub(r"\s+", " ", out).strip()
+            parts.append(line)
+    return _SPACES.sub(" ", " ".join(parts)).strip()
 
 
 COLUMN_GAP_EM = 1.6

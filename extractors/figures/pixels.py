@@ -42,7 +42,10 @@ def render(page: pymupdf.Page, bbox: Box, dpi: int) -> Crop:
 
 def is_blank(gray: np.ndarray) -> bool:
     """Whether an image is one flat colour (blank pages, white boxes, spacer images)."""
-    return gray.size == 0 or float(gray.std()) < BLANK_STD
+    if gray.size == 0:
+        return True
+    _, std = cv2.meanStdDev(gray)  # numpy's std is several times slower on large crops
+    return float(std[0][0]) < BLANK_STD
 
 
 def blur_variance(gray: np.ndarray) -> float:
