@@ -38,11 +38,31 @@ class Caption:
     block_indexes: tuple[int, ...]
 
 
+_SPACED_WORD = re.compile(r"^\s*((?:[^\W\d_]\.?\s){1,11}[^\W\d_]*\s?\.?\s*)(?=[\dSIVX])")
+"""A first word set letter-spaced or in small caps, as text extraction gives it: 'F IGURE 1', 'F I G . 2'."""
+
+
+def label_match(text: str) -> tuple[re.Match[str], str] | None:
+    """The label match of a text and the text it was made on: the text, or the text with its first word's
+    letters closed up when they were spaced out ('F IGURE 1' reads 'FIGURE 1')."""
+    match = _LABEL.match(text)
+    if match:
+        return match, text
+    spaced = _SPACED_WORD.match(text)
+    if spaced is None or " " not in spaced.group(1).strip():
+        return None
+    word = re.sub(r"\s+", "", spaced.group(1))
+    closed = f"{word} {text[spaced.end() :]}"
+    match = _LABEL.match(closed)
+    return (match, closed) if match and match.group("prefix") is None else None
+
+
 def parse_label(text: str) -> tuple[str, str, str, str] | None:
     """(kind, label, number, rest) when a text starts with a figure/table label, else None."""
-    match = _LABEL.match(text)
-    if not match:
+    found = label_match(text)
+    if found is None:
         return None
+    match, text = found
     word = match.group("word")
     kind = "table" if _TABLE_WORD.match(word) else "figure"
     label = (
@@ -61,11 +81,12 @@ def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, 
     parsed = parse_label(block.lines[0].text)
     if parsed is None:
         return None
-    match = _LABEL.match(block.lines[0].text)
-    assert match is not None
+    found = label_match(block.lines[0].text)
+    assert found is not None
+    match, first_text = found
     delimited = match.group("delim") is not None or (
         re.fullmatch(f"{CJK_FIGURE}|{CJK_TABLE}", match.group("word")) is not None
-        and block.lines[0].text[match.end() : match.end() + 1].isspace()
+        and first_text[match.end() : match.end() + 1].isspace()
     )
     first = block.lines[0]
     distinct_font = first.bold or abs(block.size - body_size) >= 0.5

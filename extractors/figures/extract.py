@@ -65,6 +65,8 @@ class ExtractedFigure:
     quality: ImageQuality
     source: str
     """How the figure was found: image, vector, mixed, or region (ink under/over a caption)."""
+    caption_page: int | None = None
+    """The page its caption is printed on, where that is not `page` (a legend at the end, the next page)."""
 
 
 @dataclass
@@ -331,8 +333,9 @@ def extract_figures_from_bytes(
             and (lay.number, i) not in carried
         ]
         context = figure_context([join_lines(body)])
-        for data in pages:
-            _figures_on_page(data.page, data.layout, sides, context, image_dir, dpi, result)
+        pairs = [_pair_on_page(d.page, d.layout, sides, i) for i, d in enumerate(pages)]
+        _pair_across_pages(layouts, pairs)
+        _emit_figures(pages, pairs, context, image_dir, dpi, result)
     finally:
         for extra in scratch:
             extra.close()
@@ -341,74 +344,171 @@ def extract_figures_from_bytes(
     return result
 
 
-def _figures_on_page(
-    page: pymupdf.Page,
-    layout: PageLayout,
-    sides: dict[str, str],
-    context: dict[str, list[str]],
-    image_dir: Path,
-    dpi: int,
-    result: DocumentFigures,
-) -> None:
+@dataclass
+class _Placed:
+    """Where a caption's figure is: its box, how it was found, its elements, and the page it is on."""
+
+    bbox: Box
+    source: str
+    elements: list[Element]
+    page: int
+    """Index into the document's pages (a figure can be on another page than its caption)."""
+
+
+@dataclass
+class _PagePairs:
+    """One page's captions paired with figures, the captions left waiting and the figures left over."""
+
+    placed: dict[int, _Placed]
+    waiting: list[int]
+    orphans: list[Element]
+
+
+def _pair_on_page(page: pymupdf.Page, layout: PageLayout, sides: dict[str, str], index: int) -> _PagePairs:
     groups, orphans = assign(layout, sides)
     big_orphans = [
         e
         for e in orphans
         if e.bbox[2] - e.bbox[0] >= MIN_UNPAIRED_SIDE_PT and e.bbox[3] - e.bbox[1] >= MIN_UNPAIRED_SIDE_PT
     ]
-    placed: dict[int, tuple[Box, str, list[Element]]] = {}
-    for index, caption in enumerate(layout.captions):
+    placed: dict[int, _Placed] = {}
+    for k, caption in enumerate(layout.captions):
         if caption.kind != "figure":
             continue
-        elements = groups.get(index, [])
+        elements = groups.get(k, [])
         if elements:
             bbox = grow_with_labels(layout, union([e.bbox for e in elements]), caption)
             kinds = {e.kind for e in elements}
-            placed[index] = (bbox, kinds.pop() if len(kinds) == 1 else "mixed", elements)
+            placed[k] = _Placed(bbox, kinds.pop() if len(kinds) == 1 else "mixed", elements, index)
             continue
         preferred = sides.get("figure", BELOW)
         for side in (preferred, ABOVE if preferred == BELOW else BELOW):
             region = empty_region(layout, caption, side)
             found = pixels.ink_bbox(page, region) if region else None
             if found and found[2] - found[0] >= 30 and found[3] - found[1] >= 30:
-                placed[index] = (found, "region", [])
+                placed[k] = _Placed(found, "region", [], index)
                 break
-    waiting = [i for i, c in enumerate(layout.captions) if c.kind == "figure" and i not in placed]
+    waiting = [k for k, c in enumerate(layout.captions) if c.kind == "figure" and k not in placed]
     if len(waiting) == 1 and len(big_orphans) == 1:
         # one figure no caption could reach and one caption with no figure on a page: a figure at the foot
         # of a column whose caption was set at the head of the next
         element = big_orphans.pop()
-        placed[waiting[0]] = (element.bbox, element.kind, [element])
-    result.unpaired_figures += len(big_orphans)
-    for index, caption in enumerate(layout.captions):
-        if caption.kind != "figure":
+        placed[waiting.pop()] = _Placed(element.bbox, element.kind, [element], index)
+    return _PagePairs(placed=placed, waiting=waiting, orphans=big_orphans)
+
+
+def _orphan_figure(pairs: _PagePairs, index: int) -> _Placed | None:
+    """The figure a page's unclaimed graphics make together, if it has any."""
+    if not pairs.orphans:
+        return None
+    kinds = {e.kind for e in pairs.orphans}
+    return _Placed(
+        union([e.bbox for e in pairs.orphans]),
+        kinds.pop() if len(kinds) == 1 else "mixed",
+        list(pairs.orphans),
+        index,
+    )
+
+
+def _pair_across_pages(layouts: list[PageLayout], pairs: list[_PagePairs]) -> None:
+    """Captions with no figure on their page paired with figures no caption on theirs claimed.
+
+    A caption printed alone at the head of the next page (or the foot of the previous) goes with the
+    leftover figure of the page beside it; what is left then, such as figure legends gathered at the end of
+    a manuscript and its figure pages, is paired in order when the numbers agree. A figure page whose
+    caption holds only its label ('Figure 2') takes the text of the legend of the same number.
+    """
+    figures = {i: _orphan_figure(p, i) for i, p in enumerate(pairs)}
+    figures = {i: f for i, f in figures.items() if f is not None}
+
+    def take(i: int, k: int, figure: _Placed) -> None:
+        pairs[i].placed[k] = figure
+        pairs[i].waiting.remove(k)
+        pairs[figure.page].orphans = []
+        figures.pop(figure.page, None)
+
+    # a legend whose label-only twin sits on a figure page: the twin gets the legend's words
+    labelled = {
+        layouts[i].captions[k].number: (i, k)
+        for i, p in enumerate(pairs)
+        for k in p.placed
+        if not layouts[i].captions[k].text
+    }
+    for i, p in enumerate(pairs):
+        for k in list(p.waiting):
+            caption = layouts[i].captions[k]
+            twin = labelled.get(caption.number)
+            if caption.text and twin is not None and twin[0] != i:
+                j, m = twin
+                twin_captions = layouts[j].captions
+                assert isinstance(twin_captions, list)
+                twin_captions[m] = replace(twin_captions[m], text=caption.text)
+                p.waiting.remove(k)
+    for i, p in enumerate(pairs):
+        if len(p.waiting) != 1:
             continue
-        if index not in placed:
-            result.unpaired_captions.append(f"page {layout.number}: {caption.label}")
-            continue
-        bbox, source, elements = placed[index]
-        crop = pixels.render(page, bbox, dpi)
-        if pixels.is_blank(crop.gray):
-            result.unpaired_captions.append(f"page {layout.number}: {caption.label} (blank image)")
-            continue
-        image_path, digest = write_image(image_dir, crop.png)
-        h, w = crop.gray.shape
-        result.figures.append(
-            ExtractedFigure(
-                page=layout.number,
-                bbox=[round(float(v), 2) for v in bbox],
-                label=caption.label,
-                caption=caption.text,
-                image_path=image_path,
-                image_sha256=digest,
-                panels=_panels(crop, elements, cap.panel_letters(caption.text), image_dir),
-                context=tuple(context.get(caption.number, ())),
-                quality=ImageQuality(
-                    width=w, height=h, blur_variance=round(pixels.blur_variance(crop.gray), 2)
-                ),
-                source=source,
+        k = p.waiting[0]
+        for j in (i - 1, i + 1):
+            figure = figures.get(j)
+            if figure is not None and len(pairs[j].waiting) == 0:
+                take(i, k, figure)
+                break
+    waiting = [(i, k) for i, p in enumerate(pairs) for k in p.waiting]
+    pages = sorted(figures)
+    if waiting and len(waiting) == len(pages):
+        order = sorted(waiting, key=lambda ik: _number_key(layouts[ik[0]].captions[ik[1]].number))
+        for (i, k), j in zip(order, pages, strict=True):
+            take(i, k, figures[j])
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return (int(digits) if digits else 0, number)
+
+
+def _emit_figures(
+    pages: list[_PageData],
+    pairs: list[_PagePairs],
+    context: dict[str, list[str]],
+    image_dir: Path,
+    dpi: int,
+    result: DocumentFigures,
+) -> None:
+    result.unpaired_figures += sum(len(p.orphans) for p in pairs)
+    for page_index, (data, page_pairs) in enumerate(zip(pages, pairs, strict=True)):
+        layout = data.layout
+        for index, caption in enumerate(layout.captions):
+            if caption.kind != "figure":
+                continue
+            placed = page_pairs.placed.get(index)
+            if placed is None:
+                if index in page_pairs.waiting:
+                    result.unpaired_captions.append(f"page {layout.number}: {caption.label}")
+                continue
+            where = pages[placed.page]
+            crop = pixels.render(where.page, placed.bbox, dpi)
+            if pixels.is_blank(crop.gray):
+                result.unpaired_captions.append(f"page {layout.number}: {caption.label} (blank image)")
+                continue
+            image_path, digest = write_image(image_dir, crop.png)
+            h, w = crop.gray.shape
+            result.figures.append(
+                ExtractedFigure(
+                    page=where.layout.number,
+                    bbox=[round(float(v), 2) for v in placed.bbox],
+                    label=caption.label,
+                    caption=caption.text,
+                    image_path=image_path,
+                    image_sha256=digest,
+                    panels=_panels(crop, placed.elements, cap.panel_letters(caption.text), image_dir),
+                    context=tuple(context.get(caption.number, ())),
+                    quality=ImageQuality(
+                        width=w, height=h, blur_variance=round(pixels.blur_variance(crop.gray), 2)
+                    ),
+                    source=placed.source,
+                    caption_page=layout.number if placed.page != page_index else None,
+                )
             )
-        )
 
 
 def extract_figures_from_pdf(

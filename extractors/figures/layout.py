@@ -14,6 +14,10 @@ Box = tuple[float, float, float, float]
 
 _HYPHEN_END = re.compile(r"\w[-\u00ad]$")
 _SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+"""Soft hyphens and zero-width characters: typesetting marks that a reader never sees."""
+_DEGREE = re.compile("[\u25e6\u2218](?=\\s?[CFK]\\b)")
+"""A ring set for the degree sign ('37 ◦C'), as some typesetters do."""
 _LONG_WORD = 25
 """A 'word' longer than this hints that the PDF places words with gaps, not spaces."""
 
@@ -51,12 +55,15 @@ def join_lines(lines: Sequence[str]) -> str:
         line = raw.strip()
         if not line:
             continue
-        if parts and _HYPHEN_END.match(parts[-1][-2:]) and line[:1].islower():
+        if parts and parts[-1].endswith("\u00ad"):  # a soft hyphen marks a word broken at the line end
+            parts[-1] = parts[-1][:-1] + line
+        elif parts and _HYPHEN_END.match(parts[-1][-2:]) and line[:1].islower():
             # only the last two characters are looked at: a search over the text so far made this quadratic
             parts[-1] = parts[-1][:-1] + line
         else:
             parts.append(line)
-    return _SPACES.sub(" ", " ".join(parts)).strip()
+    text = _DEGREE.sub("°", _INVISIBLE.sub("", " ".join(parts)))
+    return _SPACES.sub(" ", text).strip()
 
 
 COLUMN_GAP_EM = 1.6
