@@ -14,9 +14,11 @@ from extractors.figures import pixels
 from extractors.figures.context import figure_context
 from extractors.figures.graphics import (
     Element,
+    drawing_clusters,
     image_elements,
     image_key,
     page_images,
+    repeated_clusters,
     trim_frames,
     vector_elements,
 )
@@ -147,21 +149,24 @@ class _PageText:
     page: pymupdf.Page
     blocks: list
     images: list
+    clusters: list
 
 
-def _page_text(page: pymupdf.Page, images: list, scratch: list) -> _PageText:
-    """A page's text blocks and images, read from an upright copy when most of its text is sideways."""
+def _page_text(page: pymupdf.Page, images: list, scratch: list, limits: Limits) -> _PageText:
+    """A page's text blocks, images and drawing clusters, read from an upright copy when most of its text
+    is sideways."""
     blocks = page_blocks(page)
     share, direction = vertical_share(blocks)
     if share > SIDEWAYS_SHARE:
         page = _upright_copy(page, direction, scratch)
         blocks = page_blocks(page)
         images = page_images(page)
-    return _PageText(page=page, blocks=blocks, images=images)
+    clusters = drawing_clusters(page, max_paths=limits.max_paths_per_page)
+    return _PageText(page=page, blocks=blocks, images=images, clusters=clusters)
 
 
 def _read_page(
-    text: _PageText, number: int, repeated: set[str], body_size: float, limits: Limits
+    text: _PageText, number: int, repeated: set[str], body_size: float, repeated_vectors: set[str]
 ) -> _PageData:
     page, blocks, images = text.page, text.blocks, text.images
     captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size)]
@@ -171,7 +176,7 @@ def _read_page(
     vectors = [
         v
         for v in trim_frames(
-            vector_elements(page, kept, prose, max_paths=limits.max_paths_per_page),
+            vector_elements(text.clusters, kept, prose, repeated_vectors),
             [c.bbox for c in captions],
         )
         if not pixels.is_blank_region(page, v.bbox)  # a white box laid under a caption draws nothing
@@ -300,17 +305,18 @@ def extract_figures_from_bytes(
         for index, page in enumerate(doc):
             _check_time(started, limits, name)
             try:
-                texts[index] = _page_text(page, per_page_images[index], scratch)
+                texts[index] = _page_text(page, per_page_images[index], scratch, limits)
             except Exception as error:
                 result.page_errors.append(f"page {index + 1}: {error}")
         # the body size of the whole document: a page of long captions and little prose must not take its
         # caption size for the body size (its captions would then not stand out)
         body_size = body_font_size([b for t in texts.values() for b in t.blocks])
+        repeated_vectors = repeated_clusters([t.clusters for t in texts.values()], doc.page_count)
         pages: list[_PageData] = []
         for index, text in texts.items():
             _check_time(started, limits, name)
             try:
-                pages.append(_read_page(text, index + 1, repeated, body_size, limits))
+                pages.append(_read_page(text, index + 1, repeated, body_size, repeated_vectors))
             except RecordError:
                 raise
             except Exception as error:

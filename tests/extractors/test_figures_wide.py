@@ -108,3 +108,12 @@ def test_caption_cut_at_the_foot_of_a_page_is_read_on_from_the_next(wide) -> Non
     assert "relative transcript levels of different terpenoid genes" in caption
     assert caption.endswith("E-CDS, ent-copalyl diphosphate synthase.")
     assert all("ent-copalyl" not in s for f in found.figures for s in f.context)
+
+
+def test_running_head_band_drawn_on_every_page_is_not_part_of_a_figure(wide) -> None:
+    # Scientific Reports draws a band behind the running head of each page; figure 2 sits under it
+    found, truth = wide("PMC5696514")
+    assert len(found.figures) == 14
+    _assert_all_right(found, truth, [str(n) for n in range(1, 15)])
+    for figure in found.figures:
+        assert figure.bbox[1] > 35, (figure.label, figure.bbox)  # below the band (page top to y=29)
