@@ -117,3 +117,30 @@ def test_running_head_band_drawn_on_every_page_is_not_part_of_a_figure(wide) -> 
     _assert_all_right(found, truth, [str(n) for n in range(1, 15)])
     for figure in found.figures:
         assert figure.bbox[1] > 35, (figure.label, figure.bbox)  # below the band (page top to y=29)
+
+
+def _rows(panels) -> list[str]:
+    """Panel letters grouped by the rows they sit in (tops within a fifth of a panel height)."""
+    rows: list[list] = []
+    for panel in panels:
+        if rows and abs(panel.bbox[1] - rows[-1][0].bbox[1]) < 0.2 * (panel.bbox[3] - panel.bbox[1]):
+            rows[-1].append(panel)
+        else:
+            rows.append([panel])
+    return ["".join(p.letter for p in row) for row in rows]
+
+
+def test_multi_panel_figures_are_cut_at_their_widest_gutters(wide) -> None:
+    # Frontiers figure 3: six SEM images A-F in two rows of three, one raster image with thin white gutters
+    found, _ = wide("PMC4558530")
+    grid = _by_number(found)["3"]
+    assert [p.letter for p in grid.panels] == list("ABCDEF")
+    assert _rows(grid.panels) == ["ABC", "DEF"]
+    assert all(p.image_path for p in grid.panels)
+    # BMC figure 5: a blot (A), a blot (B) and a bar chart (C) stacked in one image, each with its own
+    # inner gutters (lanes, bars) narrower than the gutters between the panels
+    found, _ = wide("PMC4219006")
+    stacked = _by_number(found)["5"]
+    assert _rows(stacked.panels) == ["A", "B", "C"]
+    tops = [p.bbox[1] for p in stacked.panels]
+    assert tops == sorted(tops) and stacked.panels[-1].bbox[3] <= stacked.bbox[3] + 1
