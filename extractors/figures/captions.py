@@ -251,3 +251,50 @@ def continuation_on_next_page(
         and b.bbox[2] - b.bbox[0] >= 0.8 * width
     ]
     return min(fits)[1] if fits else None
+
+
+_MARKER = re.compile(r"\(([A-Za-z])\)")
+_OPENS_WORDS = re.compile(r"\s*(?!(?:and|or|&)\b)[^\W\d_]")
+"""After a marker that comes before its panel's words: a word, but not 'and' ('staining (A) and ...')."""
+_LEADING_JUNK = re.compile(r"^[\s,;:.]*(?:and\s+|&\s*)?")
+_TRAILING_JUNK = re.compile(r"[\s,;:]*(?:\band|&)?[\s,;:]*$")
+
+
+def panel_captions(caption: str | None, letters: Sequence[str]) -> dict[str, str]:
+    """Each panel letter's own words in a caption: '(A) Ocimum basilicum, (B) ...' (the marker before its
+    words) or '... cellular processes (A), environmental ... (B)' (the marker after them).
+
+    Only letters marked alone, '(A)', get words; '(A–C)' names several panels at once. A letter with no
+    marker of its own is left out.
+    """
+    if not caption or len(letters) < 2:
+        return {}
+    wanted = set(letters)
+    first: dict[str, re.Match[str]] = {}
+    for match in _MARKER.finditer(caption):
+        letter = match.group(1)
+        if letter in wanted and letter not in first:
+            first[letter] = match
+    marks = sorted(first.values(), key=lambda m: m.start())
+    if len(marks) < 2:
+        return {}
+    # the marker comes before its words when most markers are followed by a word, not by punctuation
+    leading = sum(1 for m in marks if _OPENS_WORDS.match(caption, m.end())) * 2 >= len(marks)
+    out: dict[str, str] = {}
+    for i, mark in enumerate(marks):
+        if leading:
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(caption)
+            words = caption[mark.end() : end]
+        else:
+            start = marks[i - 1].end() if i else _sentence_start(caption, mark.start())
+            words = caption[start : mark.start()]
+        words = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", words)).strip()
+        if words:
+            out[mark.group(1)] = words
+    return out
+
+
+def _sentence_start(text: str, before: int) -> int:
+    """Where the sentence holding position `before` starts."""
+    ends = [m.end() for m in re.finditer(r"[.;:]\s+", text[:before])]
+    return ends[-1] if ends else 0

@@ -207,10 +207,12 @@ def _repeated_keys(per_page_images: list[list]) -> set[str]:
 
 
 def _panels(
-    crop: pixels.Crop, elements: list[Element], letters: list[str], image_dir: Path
+    crop: pixels.Crop, elements: list[Element], caption: str | None, image_dir: Path
 ) -> tuple[Panel, ...]:
     """Sub-figures named by the caption's panel letters: the figure's own images when their number
-    matches, else cuts along blank gutters found with OpenCV."""
+    matches, else cuts along blank gutters found with OpenCV; each with its words in the caption."""
+    letters = cap.panel_letters(caption)
+    words = cap.panel_captions(caption, letters)
     if len(letters) < 2:
         return ()
     scale = crop.dpi / 72.0
@@ -232,7 +234,14 @@ def _panels(
         path = None
         if px1 - px0 > 4 and py1 - py0 > 4:
             path, _ = write_image(image_dir, pixels.encode_png(crop.bgr[py0:py1, px0:px1]))
-        panels.append(Panel(letter=letter, bbox=[round(float(v), 2) for v in box], image_path=path))
+        panels.append(
+            Panel(
+                letter=letter,
+                bbox=[round(float(v), 2) for v in box],
+                image_path=path,
+                caption=words.get(letter),
+            )
+        )
     return tuple(panels)
 
 
@@ -506,7 +515,7 @@ def _emit_figures(
                     caption=caption.text,
                     image_path=image_path,
                     image_sha256=digest,
-                    panels=_panels(crop, placed.elements, cap.panel_letters(caption.text), image_dir),
+                    panels=_panels(crop, placed.elements, caption.text, image_dir),
                     context=tuple(context.get(caption.number, ())),
                     quality=ImageQuality(
                         width=w, height=h, blur_variance=round(pixels.blur_variance(crop.gray), 2)

@@ -144,3 +144,20 @@ def test_multi_panel_figures_are_cut_at_their_widest_gutters(wide) -> None:
     assert _rows(stacked.panels) == ["A", "B", "C"]
     tops = [p.bbox[1] for p in stacked.panels]
     assert tops == sorted(tops) and stacked.panels[-1].bbox[3] <= stacked.bbox[3] + 1
+
+
+def test_each_panel_carries_its_own_words_from_the_caption(wide) -> None:
+    # markers before their words: '(A) Effect of EEOS ..., (B) ...'
+    found, _ = wide("PMC4219006")
+    stacked = _by_number(found)["5"]
+    words = {p.letter: p.caption for p in stacked.panels}
+    assert words["A"].startswith("RT-PCR analysis showed that EEOS attenuated the expression of uPA")
+    assert words["B"].startswith("Effect EEOS on the mRNA expression of uPA")
+    assert words["C"].startswith("Effect EEOS on MMP-9 activity")
+    assert not any("(B)" in w or "(C)" in w for w in words.values())
+    # markers after their words: '... crystal violet staining (A) and were quantified (B).'
+    two = _by_number(found)["2"]
+    assert {p.letter: p.caption for p in two.panels} == {
+        "A": "Attached cells were photographed (×200) after crystal violet staining",
+        "B": "were quantified",
+    }
