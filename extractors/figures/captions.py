@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.figures.layout import COLUMN_GAP_EM, Box, TextBlock, join_lines
+from extractors.figures.layout import COLUMN_GAP_EM, Box, TextBlock, TextLine, join_lines
 
 FIGURE_WORDS = (
     r"Figures?|Figs?\.?|FIGURES?|FIGS?\.?|Figura|Figuur|Figur|Abbildung|Abb\.|Rycina|Ryc\.|Рисунок|Рис\.|"
@@ -298,3 +298,49 @@ def _sentence_start(text: str, before: int) -> int:
     """Where the sentence holding position `before` starts."""
     ends = [m.end() for m in re.finditer(r"[.;:]\s+", text[:before])]
     return ends[-1] if ends else 0
+
+
+def _block_of(lines: Sequence[TextLine]) -> TextBlock:
+    sizes: dict[float, int] = {}
+    for line in lines:
+        sizes[line.size] = sizes.get(line.size, 0) + len(line.text)
+    return TextBlock(
+        bbox=(
+            min(t.bbox[0] for t in lines),
+            min(t.bbox[1] for t in lines),
+            max(t.bbox[2] for t in lines),
+            max(t.bbox[3] for t in lines),
+        ),
+        lines=tuple(lines),
+        size=max(sizes, key=lambda k: sizes[k]),
+    )
+
+
+def _opens_inside(previous: TextLine, line: TextLine, left: float) -> bool:
+    """Whether a line inside a block opens a caption: a label at the block's left edge, set apart from the
+    line above by weight or size (the figure's own text or the previous caption ran on into it)."""
+    if abs(line.bbox[0] - left) > 3 or line.bbox[1] < previous.bbox[3] - 0.5 * line.size:
+        return False
+    found = label_match(line.text)
+    if found is None or found[0].group("delim") is None and not line.bold:
+        return False
+    return (line.bold and not previous.bold) or abs(line.size - previous.size) >= 0.5
+
+
+def split_at_labels(blocks: Sequence[TextBlock]) -> list[TextBlock]:
+    """Blocks cut before any inner line that opens a caption, so that a caption's label is always the first
+    line of a block."""
+    out: list[TextBlock] = []
+    for block in blocks:
+        lines = block.lines
+        if len(lines) < 2:
+            out.append(block)
+            continue
+        left = min(t.bbox[0] for t in lines)
+        cuts = [j for j in range(1, len(lines)) if _opens_inside(lines[j - 1], lines[j], left)]
+        if not cuts:
+            out.append(block)
+            continue
+        for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True):
+            out.append(_block_of(lines[a:b]))
+    return out

@@ -162,7 +162,7 @@ def _page_text(page: pymupdf.Page, images: list, scratch: list, limits: Limits) 
         blocks = page_blocks(page)
         images = page_images(page)
     clusters = drawing_clusters(page, max_paths=limits.max_paths_per_page)
-    return _PageText(page=page, blocks=blocks, images=images, clusters=clusters)
+    return _PageText(page=page, blocks=cap.split_at_labels(blocks), images=images, clusters=clusters)
 
 
 def _read_page(

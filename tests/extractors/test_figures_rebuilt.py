@@ -138,3 +138,32 @@ def test_letter_spaced_and_small_caps_labels(article: dict, spaced: bool, tmp_pa
         ("FIGURE 1", captions[0]),
         ("FIGURE 2", captions[1]),
     ]
+
+
+def test_label_inside_a_block_of_the_figures_own_text(article: dict, tmp_path: Path) -> None:
+    # the figure's axis words set just above its caption, close enough to be read as one block with it
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    rect = _figure(page, article["images"][0], 72, 300)
+    y = rect.y1 + 10
+    page.insert_text(
+        (72, y), "Control     6     12.5     25     50     100     200", fontname="helv", fontsize=8
+    )
+    caption = _short(article["captions"][0])
+    page.insert_text((72, y + 11), "Figure 1.", fontname="hebo", fontsize=9)
+    x = 72 + pymupdf.get_text_length("Figure 1. ", fontname="hebo", fontsize=9)
+    words = caption.split()
+    first = " ".join(words[:6])
+    page.insert_text((x, y + 11), first, fontname="helv", fontsize=9)
+    bottom = _textbox(page, (72, y + 13.5, 523, y + 120), " ".join(words[6:]), size=9)
+    _textbox(page, (72, bottom + 30, 523, 800), article["body"][:800], size=10)
+    data = doc.tobytes()
+    blocks = [b for b in pymupdf.open("pdf", data)[0].get_text("dict")["blocks"] if b["type"] == 0]
+    assert any(
+        "Control" in b["lines"][0]["spans"][0]["text"]
+        and any("Figure 1." in s["text"] for s in b["lines"][1]["spans"])
+        for b in blocks
+    ), "the layout no longer puts the axis words and the label in one block"
+    doc.close()
+    result = extract_figures_from_bytes(data, "rebuilt.pdf", tmp_path)
+    assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
