@@ -76,8 +76,24 @@ def parse_label(text: str) -> tuple[str, str, str, str] | None:
     return kind, label, match.group("num"), rest
 
 
-def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, str] | None:
-    """The label of a block that opens a caption; a mention in running text ('Figure 2 shows') is not one."""
+def _touches_graphic(block: TextBlock, graphics: Sequence[Box]) -> bool:
+    """Whether a block sits right under or over a graphic it shares width with (within two lines)."""
+    x0, y0, x1, y1 = block.bbox
+    reach = 2.0 * block.size
+    return any(
+        min(x1, g[2]) - max(x0, g[0]) > 0.3 * min(x1 - x0, g[2] - g[0])
+        and (-reach / 2 <= y0 - g[3] <= reach or -reach / 2 <= g[1] - y1 <= reach)
+        for g in graphics
+    )
+
+
+def _starts_caption(
+    block: TextBlock, body_size: float, graphics: Sequence[Box] = ()
+) -> tuple[str, str, str, str] | None:
+    """The label of a block that opens a caption; a mention in running text ('Figure 2 shows') is not one.
+
+    A label with neither a delimiter nor a font of its own ('Figure 1 Chest radiograph ...' in the body
+    font) opens a caption only where the block sits against a graphic and goes on with a capital."""
     parsed = parse_label(block.lines[0].text)
     if parsed is None:
         return None
@@ -90,9 +106,11 @@ def _starts_caption(block: TextBlock, body_size: float) -> tuple[str, str, str, 
     )
     first = block.lines[0]
     distinct_font = first.bold or abs(block.size - body_size) >= 0.5
-    if not (delimited or distinct_font):
-        return None
     rest = parsed[3]
+    if not (delimited or distinct_font):
+        if not (rest[:1].isupper() and _touches_graphic(block, graphics)):
+            return None
+        delimited = True
     if delimited and not distinct_font and _LOWER_START.match(rest) and not rest.startswith(("a)", "b)")):
         # "Figure 2. shows ..." is unusual; "Figure 2 shows" (no delimiter) was refused above
         return None
@@ -121,14 +139,17 @@ def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float) 
     return same_size and ((below and aligned) or beside)
 
 
-def find_captions(blocks: Sequence[TextBlock], body_size: float) -> list[Caption]:
-    """Captions on a page: blocks that open with a label, merged with the blocks that continue them."""
+def find_captions(
+    blocks: Sequence[TextBlock], body_size: float, graphics: Sequence[Box] = ()
+) -> list[Caption]:
+    """Captions on a page: blocks that open with a label, merged with the blocks that continue them.
+    `graphics` are the boxes of the page's images and drawings, which vouch for a label set plainly."""
     captions: list[Caption] = []
     used: set[int] = set()
     for index, block in enumerate(blocks):
         if index in used:
             continue
-        opened = _starts_caption(block, body_size)
+        opened = _starts_caption(block, body_size, graphics)
         if opened is None:
             continue
         kind, label, number, _ = opened

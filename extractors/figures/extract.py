@@ -169,8 +169,11 @@ def _read_page(
     text: _PageText, number: int, repeated: set[str], body_size: float, repeated_vectors: set[str]
 ) -> _PageData:
     page, blocks, images = text.page, text.blocks, text.images
-    captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size)]
     kept, dropped = image_elements(images, repeated)
+    graphics = [e.bbox for e in kept] + [
+        c for c in text.clusters if min(c[2] - c[0], c[3] - c[1]) >= MIN_UNPAIRED_SIDE_PT
+    ]
+    captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size, graphics)]
     caption_members = {i for c in captions for i in c.block_indexes}
     prose = [b for i, b in enumerate(blocks) if i not in caption_members]
     vectors = [

@@ -167,3 +167,20 @@ def test_label_inside_a_block_of_the_figures_own_text(article: dict, tmp_path: P
     doc.close()
     result = extract_figures_from_bytes(data, "rebuilt.pdf", tmp_path)
     assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
+
+
+def test_plain_label_right_under_its_figure_opens_a_caption_but_not_in_the_text(
+    article: dict, tmp_path: Path
+) -> None:
+    # 'Figure 1 The cytotoxicity ...' in the body font and size, no delimiter: a caption under its image;
+    # the same words opening a paragraph away from any graphic are running text
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    rect = _figure(page, article["images"][0], 72, 300)
+    caption = _short(article["captions"][0])
+    bottom = _textbox(page, (72, rect.y1 + 6, 523, rect.y1 + 120), f"Figure 1 {caption}", size=10)
+    mention = "Figure 2 Shows how the cells were counted. " + article["body"][:500]
+    _textbox(page, (72, bottom + 40, 523, 800), mention, size=10)
+    result = _run(doc, tmp_path)
+    assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
+    assert result.captions == 1
