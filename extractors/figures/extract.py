@@ -472,11 +472,22 @@ def _pair_across_pages(layouts: list[PageLayout], pairs: list[_PagePairs]) -> No
                 take(i, k, figure)
                 break
     waiting = [(i, k) for i, p in enumerate(pairs) for k in p.waiting]
-    pages = sorted(figures)
+    # in order only figures a page is given to (a logo or a stray drawing is not a figure page's figure)
+    pages = sorted(j for j, f in figures.items() if _is_page_figure(f.bbox, layouts[j].rect))
     if waiting and len(waiting) == len(pages):
         order = sorted(waiting, key=lambda ik: _number_key(layouts[ik[0]].captions[ik[1]].number))
         for (i, k), j in zip(order, pages, strict=True):
             take(i, k, figures[j])
+
+
+MIN_PAGE_FIGURE_SHARE = 0.05
+"""A leftover figure paired in order with a distant legend covers at least this share of its page."""
+
+
+def _is_page_figure(bbox: Box, rect: Box) -> bool:
+    area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
+    page = (rect[2] - rect[0]) * (rect[3] - rect[1])
+    return area >= MIN_PAGE_FIGURE_SHARE * page and min(bbox[2] - bbox[0], bbox[3] - bbox[1]) >= 100
 
 
 def _number_key(number: str) -> tuple[int, str]:

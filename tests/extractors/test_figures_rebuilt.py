@@ -184,3 +184,15 @@ def test_plain_label_right_under_its_figure_opens_a_caption_but_not_in_the_text(
     result = _run(doc, tmp_path)
     assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
     assert result.captions == 1
+
+
+def test_a_small_stray_image_is_not_given_to_a_distant_legend(article: dict, tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    _figure(page, article["images"][0], 72, 70)  # a logo-sized image at the head of the text
+    _textbox(page, (72, 170, 523, 770), article["body"])
+    _textbox(doc.new_page(width=595, height=842), (72, 72, 523, 770), article["body"])
+    _legends_page(doc, [_short(article["captions"][0])])
+    result = _run(doc, tmp_path)
+    assert result.figures == []
+    assert result.unpaired_captions == ["page 3: Figure 1"]
