@@ -128,8 +128,11 @@ def _leading_gap(block: TextBlock) -> float:
     return max(own, 0.0) + 0.35 * block.size
 
 
-def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float) -> bool:
-    """Whether `candidate` is the next piece of a caption split across blocks."""
+def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float, body_font: str = "") -> bool:
+    """Whether `candidate` is the next piece of a caption split across blocks (not the body text, set in
+    the body's font where the caption has its own)."""
+    if body_font and candidate.font == body_font and caption_block.font != body_font:
+        return False
     cx0, _, cx1, cy1 = caption_block.bbox
     x0, y0, x1, _ = candidate.bbox
     same_size = abs(candidate.size - caption_block.size) < 0.3
@@ -140,7 +143,7 @@ def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float) 
 
 
 def find_captions(
-    blocks: Sequence[TextBlock], body_size: float, graphics: Sequence[Box] = ()
+    blocks: Sequence[TextBlock], body_size: float, graphics: Sequence[Box] = (), body_font: str = ""
 ) -> list[Caption]:
     """Captions on a page: blocks that open with a label, merged with the blocks that continue them.
     `graphics` are the boxes of the page's images and drawings, which vouch for a label set plainly."""
@@ -165,7 +168,7 @@ def find_captions(
                     and j not in members
                     and parse_label(cand.lines[0].text) is None
                     and len(cand.text) < 2000
-                    and _continues(current, cand, line_gap)
+                    and _continues(current, cand, line_gap, body_font)
                 ),
                 None,
             )
@@ -364,4 +367,40 @@ def split_at_labels(blocks: Sequence[TextBlock]) -> list[TextBlock]:
             continue
         for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True):
             out.append(_block_of(lines[a:b]))
+    return out
+
+
+def _back_to_body(
+    opening: TextLine, previous: TextLine, line: TextLine, body_font: str, body_size: float
+) -> bool:
+    """Whether a line after a caption's first returns to the body text: the caption ended a sentence on
+    the line above, and this line leaves the caption's font family or size for the body's."""
+    if not _SENTENCE_END.search(previous.text):
+        return False
+    left_font = bool(body_font) and line.font == body_font and opening.font != body_font
+    left_size = abs(line.size - body_size) < 0.3 and abs(opening.size - body_size) >= 0.5
+    return left_font or left_size
+
+
+def split_at_caption_end(blocks: Sequence[TextBlock], body_font: str, body_size: float) -> list[TextBlock]:
+    """Blocks that open with a label cut where the body text starts again inside them: a caption set
+    without a gap before the next paragraph is read only as far as it goes."""
+    out: list[TextBlock] = []
+    for block in blocks:
+        lines = block.lines
+        if len(lines) < 2 or parse_label(lines[0].text) is None:
+            out.append(block)
+            continue
+        cut = next(
+            (
+                j
+                for j in range(1, len(lines))
+                if _back_to_body(lines[0], lines[j - 1], lines[j], body_font, body_size)
+            ),
+            None,
+        )
+        if cut is None:
+            out.append(block)
+        else:
+            out += [_block_of(lines[:cut]), _block_of(lines[cut:])]
     return out

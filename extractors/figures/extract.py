@@ -24,6 +24,7 @@ from extractors.figures.graphics import (
 )
 from extractors.figures.layout import (
     Box,
+    body_font,
     body_font_size,
     join_lines,
     needs_spacing,
@@ -166,14 +167,20 @@ def _page_text(page: pymupdf.Page, images: list, scratch: list, limits: Limits) 
 
 
 def _read_page(
-    text: _PageText, number: int, repeated: set[str], body_size: float, repeated_vectors: set[str]
+    text: _PageText,
+    number: int,
+    repeated: set[str],
+    body: tuple[float, str],
+    repeated_vectors: set[str],
 ) -> _PageData:
     page, blocks, images = text.page, text.blocks, text.images
+    body_size, body_family = body
     kept, dropped = image_elements(images, repeated)
     graphics = [e.bbox for e in kept] + [
         c for c in text.clusters if min(c[2] - c[0], c[3] - c[1]) >= MIN_UNPAIRED_SIDE_PT
     ]
-    captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size, graphics)]
+    blocks = cap.split_at_caption_end(blocks, body_family, body_size)
+    captions = [_caption_text(page, c) for c in cap.find_captions(blocks, body_size, graphics, body_family)]
     caption_members = {i for c in captions for i in c.block_indexes}
     prose = [b for i, b in enumerate(blocks) if i not in caption_members]
     vectors = [
@@ -322,13 +329,17 @@ def extract_figures_from_bytes(
                 result.page_errors.append(f"page {index + 1}: {error}")
         # the body size of the whole document: a page of long captions and little prose must not take its
         # caption size for the body size (its captions would then not stand out)
-        body_size = body_font_size([b for t in texts.values() for b in t.blocks])
+        all_blocks = [b for t in texts.values() for b in t.blocks]
+        body_size = body_font_size(all_blocks)
+        body_family = body_font(all_blocks)
         repeated_vectors = repeated_clusters([t.clusters for t in texts.values()], doc.page_count)
         pages: list[_PageData] = []
         for index, text in texts.items():
             _check_time(started, limits, name)
             try:
-                pages.append(_read_page(text, index + 1, repeated, body_size, repeated_vectors))
+                pages.append(
+                    _read_page(text, index + 1, repeated, (body_size, body_family), repeated_vectors)
+                )
             except RecordError:
                 raise
             except Exception as error:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pymupdf
 
@@ -32,6 +32,8 @@ class TextLine:
     bold: bool
     direction: tuple[float, float] = (1.0, 0.0)
     """Writing direction: (1, 0) for horizontal text, (0, +-1) for text set sideways."""
+    font: str = ""
+    """The font family that sets most of the line's characters, weight and style left out."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class TextBlock:
     bbox: Box
     lines: tuple[TextLine, ...]
     size: float
+
+    @cached_property
+    def font(self) -> str:
+        """The font family that sets most of the block's characters."""
+        families: Counter[str] = Counter()
+        for line in self.lines:
+            families[line.font] += len(line.text)
+        return families.most_common(1)[0][0] if families else ""
 
     @cached_property
     def text(self) -> str:
@@ -81,6 +91,18 @@ def _visible(span: dict) -> bool:
     return span.get("alpha", 255) > 0 and span.get("color", 0) != WHITE
 
 
+_STYLE_SUFFIX = re.compile(
+    r"(?:bold|italic|oblique|regular|roman|medium|light|semibold|black|heavy|book|condensed|mt|ps|std|pro)+$"
+)
+
+
+@lru_cache(maxsize=4096)
+def font_family(name: str) -> str:
+    """A font's family: 'ABCDEF+TimesNewRomanPS-BoldMT' and 'TimesNewRomanPSMT' both read 'timesnew'."""
+    name = re.split(r"[-,]", name.split("+", 1)[-1])[0].lower()
+    return _STYLE_SUFFIX.sub("", name) or name
+
+
 def _line_from_spans(line: dict) -> list[TextLine]:
     """A PyMuPDF line as TextLines: one, or several where spans are a gutter apart (two columns' text
     on one baseline, such as the captions of two figures side by side)."""
@@ -113,9 +135,18 @@ def _line_from_spans(line: dict) -> list[TextLine]:
             if len(pieces) > 1
             else tuple(line["bbox"])
         )
+        families: dict[str, int] = {}
+        for span in piece:
+            family = font_family(span.get("font", ""))
+            families[family] = families.get(family, 0) + len(span["text"])
         out.append(
             TextLine(
-                bbox=bbox, text=text, size=round(float(first["size"]), 1), bold=bold, direction=direction
+                bbox=bbox,
+                text=text,
+                size=round(float(first["size"]), 1),
+                bold=bold,
+                direction=direction,
+                font=max(families, key=families.__getitem__),
             )
         )
     return out
@@ -225,6 +256,15 @@ def vertical_share(blocks: Sequence[TextBlock]) -> tuple[float, tuple[float, flo
         return 0.0, (1.0, 0.0)
     top = max(sideways, key=sideways.get)
     return sum(sideways.values()) / total, top
+
+
+def body_font(blocks: Sequence[TextBlock]) -> str:
+    """The font family that sets the most characters: the body text's."""
+    families: Counter[str] = Counter()
+    for block in blocks:
+        for line in block.lines:
+            families[line.font] += len(line.text)
+    return families.most_common(1)[0][0] if families else ""
 
 
 def body_font_size(blocks: Sequence[TextBlock]) -> float:

@@ -196,3 +196,17 @@ def test_a_small_stray_image_is_not_given_to_a_distant_legend(article: dict, tmp
     result = _run(doc, tmp_path)
     assert result.figures == []
     assert result.unpaired_captions == ["page 3: Figure 1"]
+
+
+def test_caption_in_its_own_font_stops_where_the_body_font_starts(article: dict, tmp_path: Path) -> None:
+    # a sans-serif caption at the body size, the serif body text set right under it at the same leading
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    rect = _figure(page, article["images"][0], 72, 300)
+    caption = _short(article["captions"][0])
+    y = rect.y1 + 14
+    page.insert_text((72, y), "Figure 1.", fontname="hebo", fontsize=10)
+    bottom = _textbox(page, (72, y - 9.5, 523, y + 120), "                 " + caption, size=10)
+    _textbox(page, (72, bottom + 1, 523, 820), article["body"][:1400], size=10, font="tiro")
+    result = _run(doc, tmp_path)
+    assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
