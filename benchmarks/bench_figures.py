@@ -52,10 +52,10 @@ def normalise(text: str | None) -> str:
 
 
 def number_of(label: str | None) -> str | None:
-    """'Figure 3' -> '3'; 'Fig. S2' -> 'S2'."""
+    """'Figure 3' -> '3'; 'Fig. S2' -> 'S2'; 'Figure 2.3' -> '2.3' (textbooks number by chapter)."""
     if not label:
         return None
-    match = re.search(r"S?\d+[A-Za-z]?", label)
+    match = re.search(r"S?\d+(?:\.\d+)*[A-Za-z]?", label)
     return match.group(0).upper() if match else None
 
 
