@@ -213,15 +213,17 @@ def main(argv: list[str] | None = None) -> int:
             best_wall = min(best_wall, time.perf_counter() - wall0)
     totals = {"true": 0, "predicted": 0, "found": 0, "right": 0, "exact": 0}
     similarity: list[float] = []
-    print(f"{'document':<28} true pred found right exact")
+    print(f"{'document':<28} true pred found right exact    F1")
+    scores: dict[Path, dict] = {}
     for pdf in pdfs:
-        s = score_document(results[pdf], truth[pdf])
+        s = scores[pdf] = score_document(results[pdf], truth[pdf])
         for k in totals:
             totals[k] += s[k]
         similarity += s["similarity"]
         name = str(pdf.relative_to(args.pdfs))
         print(
-            f"{name:<28} {s['true']:>4} {s['predicted']:>4} {s['found']:>5} {s['right']:>5} {s['exact']:>5}"
+            f"{name:<28} {s['true']:>4} {s['predicted']:>4} {s['found']:>5} {s['right']:>5} {s['exact']:>5} "
+            f"{_f1(s['right'], s['predicted'], s['true']):>5.3f}"
         )
         if args.verbose or s["errors"]:
             for e in s["errors"]:
@@ -237,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"figure recall          {totals['found'] / max(1, totals['true']):.3f}")
     print(f"pairing precision      {precision:.3f}")
     print(f"pairing recall         {recall:.3f}")
-    print(f"pairing F1             {f1:.3f}")
+    per_document = [_f1(s["right"], s["predicted"], s["true"]) for s in scores.values()]
+    print(f"pairing F1             {f1:.3f}  (worst document {min(per_document, default=1.0):.3f})")
     print(
         f"caption exact match    {totals['exact'] / max(1, totals['found']):.3f}  "
         "(whitespace/case-insensitive)"
