@@ -128,13 +128,23 @@ def _leading_gap(block: TextBlock) -> float:
     return max(own, 0.0) + 0.35 * block.size
 
 
-def _continues(caption_block: TextBlock, candidate: TextBlock, line_gap: float, body_font: str = "") -> bool:
+def _continues(
+    caption_block: TextBlock,
+    candidate: TextBlock,
+    line_gap: float,
+    body_font: str = "",
+    label_only: bool = False,
+) -> bool:
     """Whether `candidate` is the next piece of a caption split across blocks (not the body text, set in
-    the body's font where the caption has its own)."""
+    the body's font where the caption has its own). After a label set alone as a heading ('FIGURE 1' over
+    its caption), the text may be smaller and a little further down, starting at the label's left edge."""
     if body_font and candidate.font == body_font and caption_block.font != body_font:
         return False
     cx0, _, cx1, cy1 = caption_block.bbox
     x0, y0, x1, _ = candidate.bbox
+    if label_only and abs(x0 - cx0) <= 3 and candidate.size <= caption_block.size + 0.5:
+        if -0.5 * caption_block.size <= y0 - cy1 <= 1.6 * caption_block.size:
+            return True
     same_size = abs(candidate.size - caption_block.size) < 0.3
     below = -0.5 * caption_block.size <= y0 - cy1 <= min(line_gap, _leading_gap(caption_block))
     aligned = min(cx1, x1) - max(cx0, x0) > 0.5 * min(cx1 - cx0, x1 - x0)
@@ -156,6 +166,9 @@ def find_captions(
         if opened is None:
             continue
         kind, label, number, _ = opened
+        alone = not re.sub(
+            r"[:.|\-–—)\s]+", "", parse_label(block.text)[3] if parse_label(block.text) else "x"
+        )
         members = [index]
         current = block
         line_gap = 1.2 * block.size
@@ -168,7 +181,7 @@ def find_captions(
                     and j not in members
                     and parse_label(cand.lines[0].text) is None
                     and len(cand.text) < 2000
-                    and _continues(current, cand, line_gap, body_font)
+                    and _continues(current, cand, line_gap, body_font, label_only=alone and len(members) == 1)
                 ),
                 None,
             )

@@ -210,3 +210,16 @@ def test_caption_in_its_own_font_stops_where_the_body_font_starts(article: dict,
     _textbox(page, (72, bottom + 1, 523, 820), article["body"][:1400], size=10, font="tiro")
     result = _run(doc, tmp_path)
     assert [(f.label, f.caption) for f in result.figures] == [("Figure 1", caption)]
+
+
+def test_label_set_alone_above_a_smaller_caption(article: dict, tmp_path: Path) -> None:
+    # 'FIGURE 2' as a small heading under the figure, the caption in a smaller size a little lower
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    rect = _figure(page, article["images"][1], 72, 300)
+    page.insert_text((72, rect.y1 + 16), "FIGURE 2", fontname="hebo", fontsize=10)
+    caption = _short(article["captions"][1])
+    bottom = _textbox(page, (72, rect.y1 + 27, 523, rect.y1 + 150), caption, size=8.5)
+    _textbox(page, (72, bottom + 30, 523, 800), article["body"][:900], size=10, font="tiro")
+    result = _run(doc, tmp_path)
+    assert [(f.label, f.caption) for f in result.figures] == [("FIGURE 2", caption)]
