@@ -904,6 +904,38 @@ def textbook_wrap(rng: random.Random) -> _Doc:
     return d
 
 
+def textbook(rng: random.Random) -> _Doc:
+    """A long single-column textbook: chapters with headings, two or three figures a page numbered by
+    chapter ('Figure 2.3'), captions below, prose between them and a chapter opening on its own page."""
+    d = _new(rng)
+    x0, x1 = d.margin, d.width - d.margin
+    line = d.style.body_size * d.style.leading
+    for chapter in range(1, 5):
+        page = d.page()
+        y = d.top + 40
+        page.insert_text((x0, y), f"Chapter {chapter}", fontname=d.style.bold_font, fontsize=18)
+        fill(page, (x0, y + 30, x1, d.bottom), rng, d.style)
+        for k in range(1, rng.randint(6, 9) + 1):
+            if k == 1 or rng.random() < 0.45:
+                page = d.page()
+                y = d.top
+            fw = (x1 - x0) * rng.uniform(0.5, 0.9)
+            h = fw * rng.uniform(0.35, 0.6)
+            if y + h + 4 * line > d.bottom:
+                page = d.page()
+                y = d.top
+            fx0 = x0 + ((x1 - x0) - fw) / 2
+            box = d.figure(page, (fx0, y, fx0 + fw, y + h))
+            label, text = f"Figure {chapter}.{k}", caption_text(rng, panels=rng.choice([0, 0, 2, 3]))
+            bottom = write_caption(page, x0, y + h + 6, x1 - x0, label, text, d.style)
+            d.record(page, label, text, box)
+            y = bottom + 2 * line
+            room = min(d.bottom, y + rng.uniform(3, 9) * line)
+            if room - y > 2 * line:
+                y = fill(page, (x0, y, x1, room), rng, d.style, mention=None) + 2 * line
+    return d
+
+
 LAYOUTS: dict[str, Callable[[random.Random], _Doc | list[_Doc]]] = {
     "two_column": two_column,
     "spanning": spanning,
@@ -922,6 +954,7 @@ LAYOUTS: dict[str, Callable[[random.Random], _Doc | list[_Doc]]] = {
     "rotated": rotated,
     "no_spaces": no_spaces,
     "textbook_wrap": textbook_wrap,
+    "textbook": textbook,
 }
 """Every layout by name; a layout gives one document or several."""
 

@@ -276,6 +276,7 @@ class Panel(Record):
     letter: str
     bbox: list[float]
     image_path: str | None = None
+    caption: str | None = Field(default=None, description="the panel's own words in the figure caption")
 
 
 class ImageQuality(Record):

@@ -10,21 +10,23 @@ from textkit import CAPITALISED, split_sentences
 
 _MENTION = re.compile(
     rf"(?:{FIGURE_WORDS}|[图圖図])\s*"
-    r"(?P<nums>(?:S?\d+[A-Za-z]?)(?:\s*(?:,|and|&|to|[-–—])\s*(?:S?\d+[A-Za-z]?))*)"
+    r"(?P<nums>(?:S?\d+(?:\.\d+)?[A-Za-z]?)(?:\s*(?:,|and|&|to|[-–—])\s*(?:S?\d+(?:\.\d+)?[A-Za-z]?))*)"
 )
-_NUM = re.compile(r"S?\d+")
+_NUM = re.compile(r"S?\d+(?:\.\d+)?")
 MAX_CONTEXT = 5
 """Sentences kept per figure: enough to ground a question, not the whole article."""
 
 
 def mentioned_numbers(sentence: str) -> set[str]:
-    """Figure numbers a sentence refers to, ranges expanded ('Figures 2–4' -> 2, 3, 4)."""
+    """Figure numbers a sentence refers to, ranges expanded ('Figures 2–4' -> 2, 3, 4); chapter numbers
+    kept whole ('Figure 2.3' -> 2.3)."""
     found: set[str] = set()
     for match in _MENTION.finditer(sentence):
         text = match.group("nums")
         nums = _NUM.findall(text)
         found.update(nums)
-        for a, b in re.findall(r"(\d+)[A-Za-z]?\s*(?:[-–—]|to)\s*(\d+)", text):
+        ranges = [] if "." in text else re.findall(r"(\d+)[A-Za-z]?\s*(?:[-–—]|to)\s*(\d+)", text)
+        for a, b in ranges:
             if int(a) < int(b) <= int(a) + 20:
                 found.update(str(n) for n in range(int(a), int(b) + 1))
     return found

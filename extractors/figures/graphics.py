@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import cv2
@@ -146,17 +147,38 @@ def cluster_boxes(boxes: Sequence[Box], page_rect: Box, gap: float = CLUSTER_GAP
     return out
 
 
+def drawing_clusters(page: pymupdf.Page, max_paths: int = 20000) -> list[Box]:
+    """The boxes of a page's drawings, merged where they lie close together."""
+    return cluster_boxes(_path_boxes(page, max_paths), tuple(page.rect))
+
+
+def cluster_key(box: Box) -> str:
+    """What makes two drawing clusters on different pages 'the same': their place and size, to a point."""
+    return "v" + ",".join(str(round(v)) for v in box)
+
+
+def repeated_clusters(per_page: Sequence[Sequence[Box]], pages: int) -> set[str]:
+    """Drawing clusters found in the same place on three pages or more (and on a third of the pages or
+    more): running-head bands, rules and frames of the page design, not figures."""
+    seen: dict[str, int] = {}
+    for boxes in per_page:
+        for key in {cluster_key(b) for b in boxes}:
+            seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n >= 3 and n >= pages / 3}
+
+
 def vector_elements(
-    page: pymupdf.Page,
+    clusters: Sequence[Box],
     images: Sequence[Element],
     blocks: Sequence[TextBlock],
-    max_paths: int = 20000,
+    repeated: AbstractSet[str] = frozenset(),
 ) -> list[Element]:
-    """Clusters of drawings that look like figures: big enough, not a text box, not an overlay on an image."""
-    rect = tuple(page.rect)
-    clusters = cluster_boxes(_path_boxes(page, max_paths), rect)
+    """Clusters of drawings that look like figures: big enough, not a text box, not an overlay on an image,
+    not part of the page design repeated on many pages."""
     out = []
     for box in clusters:
+        if cluster_key(box) in repeated:
+            continue
         w, h = box[2] - box[0], box[3] - box[1]
         if w < MIN_SIDE_PT or h < MIN_SIDE_PT:
             continue

@@ -6,12 +6,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import pymupdf
 
 Box = tuple[float, float, float, float]
 
-_HYPHEN_END = re.compile(r"(\w)[-\u00ad]$")
+_HYPHEN_END = re.compile(r"\w[-\u00ad]$")
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+"""Soft hyphens and zero-width characters: typesetting marks that a reader never sees."""
+_DEGREE = re.compile("[\u25e6\u2218](?=\\s?[CFK]\\b)")
+"""A ring set for the degree sign ('37 ◦C'), as some typesetters do."""
 _LONG_WORD = 25
 """A 'word' longer than this hints that the PDF places words with gaps, not spaces."""
 
@@ -26,6 +32,8 @@ class TextLine:
     bold: bool
     direction: tuple[float, float] = (1.0, 0.0)
     """Writing direction: (1, 0) for horizontal text, (0, +-1) for text set sideways."""
+    font: str = ""
+    """The font family that sets most of the line's characters, weight and style left out."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,15 @@ class TextBlock:
     lines: tuple[TextLine, ...]
     size: float
 
-    @property
+    @cached_property
+    def font(self) -> str:
+        """The font family that sets most of the block's characters."""
+        families: Counter[str] = Counter()
+        for line in self.lines:
+            families[line.font] += len(line.text)
+        return families.most_common(1)[0][0] if families else ""
+
+    @cached_property
     def text(self) -> str:
         """The block's lines joined, hyphenated line ends mended."""
         return join_lines([line.text for line in self.lines])
@@ -44,28 +60,53 @@ class TextBlock:
 
 def join_lines(lines: Sequence[str]) -> str:
     """Lines joined with spaces; a word hyphenated at a line end ('com-' + 'plete') is rejoined."""
-    out = ""
+    parts: list[str] = []
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if not out:
-            out = line
-        elif _HYPHEN_END.search(out) and line[:1].islower():
-            out = out[:-1] + line
+        if parts and parts[-1].endswith("\u00ad"):  # a soft hyphen marks a word broken at the line end
+            parts[-1] = parts[-1][:-1] + line
+        elif parts and _HYPHEN_END.match(parts[-1][-2:]) and line[:1].islower():
+            # only the last two characters are looked at: a search over the text so far made this quadratic
+            parts[-1] = parts[-1][:-1] + line
         else:
-            out = out + " " + line
-    return re.sub(r"\s+", " ", out).strip()
+            parts.append(line)
+    text = _DEGREE.sub("°", _INVISIBLE.sub("", " ".join(parts)))
+    return _SPACES.sub(" ", text).strip()
 
 
 COLUMN_GAP_EM = 1.6
 """A gap between two spans wider than this many font sizes is a column gutter, not a word space."""
 
 
+WHITE = 0xFFFFFF
+_HEAVY_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demi|[-,]b$|\bbd\b|-bd|med(?:ium)?$")
+"""Font names of heavy weights: Arial-Bold, Lato-Black, Frutiger-Heavy, MyriadPro-Semibold, Helvetica-Bd."""
+
+
+def _visible(span: dict) -> bool:
+    """Whether a span is printed where a reader sees it: not fully transparent, not white (text set white
+    on a white page is a hidden copy, as some publishers lay a title under the visible caption)."""
+    return span.get("alpha", 255) > 0 and span.get("color", 0) != WHITE
+
+
+_STYLE_SUFFIX = re.compile(
+    r"(?:bold|italic|oblique|regular|roman|medium|light|semibold|black|heavy|book|condensed|mt|ps|std|pro)+$"
+)
+
+
+@lru_cache(maxsize=4096)
+def font_family(name: str) -> str:
+    """A font's family: 'ABCDEF+TimesNewRomanPS-BoldMT' and 'TimesNewRomanPSMT' both read 'timesnew'."""
+    name = re.split(r"[-,]", name.split("+", 1)[-1])[0].lower()
+    return _STYLE_SUFFIX.sub("", name) or name
+
+
 def _line_from_spans(line: dict) -> list[TextLine]:
     """A PyMuPDF line as TextLines: one, or several where spans are a gutter apart (two columns' text
     on one baseline, such as the captions of two figures side by side)."""
-    spans = [s for s in line.get("spans", ()) if s.get("text", "")]
+    spans = [s for s in line.get("spans", ()) if s.get("text", "") and _visible(s)]
     pieces: list[list[dict]] = []
     for span in spans:
         if pieces and pieces[-1]:
@@ -83,7 +124,7 @@ def _line_from_spans(line: dict) -> list[TextLine]:
         if not text.strip():
             continue
         first = next((s for s in piece if s["text"].strip()), piece[0])
-        bold = bool(first.get("flags", 0) & 16) or "bold" in first.get("font", "").lower()
+        bold = bool(first.get("flags", 0) & 16) or _HEAVY_FONT.search(first.get("font", "")) is not None
         bbox = (
             (
                 min(s["bbox"][0] for s in piece),
@@ -94,9 +135,18 @@ def _line_from_spans(line: dict) -> list[TextLine]:
             if len(pieces) > 1
             else tuple(line["bbox"])
         )
+        families: dict[str, int] = {}
+        for span in piece:
+            family = font_family(span.get("font", ""))
+            families[family] = families.get(family, 0) + len(span["text"])
         out.append(
             TextLine(
-                bbox=bbox, text=text, size=round(float(first["size"]), 1), bold=bold, direction=direction
+                bbox=bbox,
+                text=text,
+                size=round(float(first["size"]), 1),
+                bold=bold,
+                direction=direction,
+                font=max(families, key=families.__getitem__),
             )
         )
     return out
@@ -206,6 +256,15 @@ def vertical_share(blocks: Sequence[TextBlock]) -> tuple[float, tuple[float, flo
         return 0.0, (1.0, 0.0)
     top = max(sideways, key=sideways.get)
     return sum(sideways.values()) / total, top
+
+
+def body_font(blocks: Sequence[TextBlock]) -> str:
+    """The font family that sets the most characters: the body text's."""
+    families: Counter[str] = Counter()
+    for block in blocks:
+        for line in block.lines:
+            families[line.font] += len(line.text)
+    return families.most_common(1)[0][0] if families else ""
 
 
 def body_font_size(blocks: Sequence[TextBlock]) -> float:

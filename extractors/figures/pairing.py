@@ -149,19 +149,28 @@ def assign(layout: PageLayout, sides: dict[str, str]) -> tuple[dict[int, list[El
     """Elements grouped by the caption they belong to, and the elements no caption claims."""
     groups: dict[int, list[Element]] = {}
     orphans: list[Element] = []
+
+    def order(c: Candidate) -> int:
+        preferred = sides.get(layout.captions[c.caption].kind, BELOW)
+        return 0 if c.side == preferred else (2 if c.side == SIDE else 1)
+
+    # first the elements with a caption on their document's side; then the rest, each to a caption that
+    # has no element yet where one can take it: a figure under the previous figure's caption (which
+    # already has its figure above it) belongs to the caption set beside or below it
+    later: list[tuple[Element, list[Candidate]]] = []
     for element in layout.elements:
         found = candidates(layout, element)
         if not found:
             orphans.append(element)
             continue
-
-        def rank(c: Candidate) -> tuple[int, bool, float]:
-            kind = layout.captions[c.caption].kind
-            preferred = sides.get(kind, BELOW)
-            order = 0 if c.side == preferred else (2 if c.side == SIDE else 1)
-            return (order, not c.shares_width, c.gap)
-
-        best = min(found, key=rank)
+        best = min(found, key=lambda c: (order(c), not c.shares_width, c.gap))
+        if order(best):
+            later.append((element, found))
+        else:
+            groups.setdefault(best.caption, []).append(element)
+    claimed = set(groups)
+    for element, found in later:
+        best = min(found, key=lambda c: (c.caption in claimed, order(c), not c.shares_width, c.gap))
         groups.setdefault(best.caption, []).append(element)
     return groups, orphans
 

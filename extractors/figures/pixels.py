@@ -42,7 +42,10 @@ def render(page: pymupdf.Page, bbox: Box, dpi: int) -> Crop:
 
 def is_blank(gray: np.ndarray) -> bool:
     """Whether an image is one flat colour (blank pages, white boxes, spacer images)."""
-    return gray.size == 0 or float(gray.std()) < BLANK_STD
+    if gray.size == 0:
+        return True
+    _, std = cv2.meanStdDev(gray)  # numpy's std is several times slower on large crops
+    return float(std[0][0]) < BLANK_STD
 
 
 def blur_variance(gray: np.ndarray) -> float:
@@ -50,6 +53,14 @@ def blur_variance(gray: np.ndarray) -> float:
     if gray.size == 0:
         return 0.0
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def is_blank_region(page: pymupdf.Page, region: Box, dpi: int = 36) -> bool:
+    """Whether a region of a page renders as one flat colour (a white fill, an empty frame's inside)."""
+    if region[2] - region[0] < 2 or region[3] - region[1] < 2:
+        return True
+    pix = page.get_pixmap(dpi=dpi, clip=pymupdf.Rect(region), alpha=False, colorspace=pymupdf.csGRAY)
+    return is_blank(np.frombuffer(pix.samples, dtype=np.uint8))
 
 
 def ink_bbox(page: pymupdf.Page, region: Box, dpi: int = 36) -> Box | None:
@@ -85,11 +96,50 @@ def _gutters(profile: np.ndarray, min_run: int) -> list[tuple[int, int]]:
     return runs
 
 
-def split_panels(gray: np.ndarray, expected: int) -> list[tuple[int, int, int, int]]:
-    """Sub-images separated by uniform gutters (rows, then columns), in reading order.
+MAX_PANEL_AREA_RATIO = 12
+"""Panels of one figure whose areas differ more than this were not cut between panels."""
+MIN_PANEL_SHARE = 0.08
+"""A cut that leaves a piece thinner than this share of the figure is not between panels (a line of
+axis text, a legend strip)."""
 
-    Returns `expected` pixel boxes (x0, y0, x1, y1) when the gutters cut the image into exactly that many
-    pieces, else []: a guess that does not match the caption's panel letters is worse than none.
+
+def _blank_bands(
+    flat: np.ndarray, box: tuple[int, int, int, int], min_run: int
+) -> list[tuple[int, int, int]]:
+    """Blank bands across a piece, as (axis, start, end) in page pixels: runs of at least `min_run` rows
+    (axis 0) or columns (axis 1) that are background all across it, save for a few stray pixels, and that
+    do not touch its edges."""
+    x0, y0, x1, y1 = box
+    sub = flat[y0:y1, x0:x1]
+    out = []
+    for axis, origin, across in ((0, y0, x1 - x0), (1, x0, y1 - y0)):
+        blank = (~sub).sum(axis=1 - axis) <= max(1, int(0.003 * across))
+        edges = np.diff(np.concatenate(([0], blank.astype(np.int8), [0])))
+        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        length = len(blank)
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if start > 0 and end < length and end - start >= min_run:
+                out.append((axis, origin + start, origin + end))
+    return out
+
+
+def _trim(flat: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """A piece cut back to its ink; None when it has none."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(~flat[y0:y1, x0:x1])
+    if len(xs) == 0:
+        return None
+    return (x0 + int(xs.min()), y0 + int(ys.min()), x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1)
+
+
+def split_panels(gray: np.ndarray, expected: int) -> list[tuple[int, int, int, int]]:
+    """Sub-images separated by blank gutters, in reading order.
+
+    The widest gutter of any piece is cut first (a figure's two halves lie further apart than the images
+    inside each half), until there are `expected` pieces; a cut that would leave a piece thinner than
+    MIN_PANEL_SHARE of the figure (a line of axis text, a legend strip) is not made. Returns the pixel boxes
+    (x0, y0, x1, y1), or [] when the gutters run out first or the pieces differ too much in size: a guess
+    that does not match the caption's panel letters is worse than none.
     """
     if gray.size == 0 or expected < 2:
         return []
@@ -97,21 +147,56 @@ def split_panels(gray: np.ndarray, expected: int) -> list[tuple[int, int, int, i
     background = int(np.median(np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])))
     flat = np.abs(gray.astype(np.int16) - background) < 12
     min_run = max(2, int(0.006 * max(h, w)))
-    rows = _gutters(flat.all(axis=1), min_run)
-    bands = _cuts(rows, h)
-    boxes: list[tuple[int, int, int, int]] = []
-    for y0, y1 in bands:
-        cols = _gutters(flat[y0:y1].all(axis=0), min_run)
-        for x0, x1 in _cuts(cols, w):
-            boxes.append((x0, y0, x1, y1))
-    boxes = [b for b in boxes if (b[2] - b[0]) > 0.05 * w and (b[3] - b[1]) > 0.05 * h]
-    return boxes if len(boxes) == expected else []
+    min_w, min_h = MIN_PANEL_SHARE * w, MIN_PANEL_SHARE * h
+    whole = _trim(flat, (0, 0, w, h))
+    if whole is None:
+        return []
+    pieces = [whole]
+    bands = {whole: _blank_bands(flat, whole, min_run)}
+    while len(pieces) < expected:
+        options = sorted(
+            (
+                (end - start, k, axis, start, end)
+                for k, p in enumerate(pieces)
+                for axis, start, end in bands[p]
+            ),
+            reverse=True,
+        )
+        for _, k, axis, start, end in options:
+            x0, y0, x1, y1 = pieces[k]
+            halves = (
+                ((x0, y0, x1, start), (x0, end, x1, y1))
+                if axis == 0
+                else ((x0, y0, start, y1), (end, y0, x1, y1))
+            )
+            trimmed = [_trim(flat, half) for half in halves]
+            if all(t is not None and t[2] - t[0] >= min_w and t[3] - t[1] >= min_h for t in trimmed):
+                break
+        else:
+            return []
+        pieces.pop(k)
+        for t in trimmed:
+            assert t is not None
+            pieces.append(t)
+            bands[t] = _blank_bands(flat, t, min_run)
+    areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in pieces]
+    if min(areas) * MAX_PANEL_AREA_RATIO < max(areas):
+        return []
+    return _in_reading_order(pieces)
 
 
-def _cuts(gutters: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    edges = [0] + [g for run in gutters for g in run] + [length]
-    pieces = [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
-    return [p for p in pieces if p[1] > p[0]]
+def _in_reading_order(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Boxes by rows (boxes that overlap vertically by half), left to right within a row."""
+    rows: list[list[tuple[int, int, int, int]]] = []
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        for row in rows:
+            r = row[0]
+            if min(box[3], r[3]) - max(box[1], r[1]) > 0.5 * min(box[3] - box[1], r[3] - r[1]):
+                row.append(box)
+                break
+        else:
+            rows.append([box])
+    return [b for row in rows for b in sorted(row, key=lambda b: b[0])]
 
 
 def encode_png(gray_or_rgb: np.ndarray) -> bytes:

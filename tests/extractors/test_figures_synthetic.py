@@ -84,3 +84,15 @@ def test_documents_are_reproducible() -> None:
     a = [(d.name, d.figures) for d in figure_layouts.documents(["two_column", "side_captions"], variants=2)]
     b = [(d.name, d.figures) for d in figure_layouts.documents(["two_column", "side_captions"], variants=2)]
     assert a == b
+
+
+def test_long_textbook_numbered_by_chapter(tmp_path: Path) -> None:
+    (doc,) = figure_layouts.documents(["textbook"], variants=1, seed=3)
+    assert doc.pages >= 18 and len(doc.figures) >= 24
+    found = _extract(doc, tmp_path)
+    assert [(f.page, f.label, f.caption) for f in found.figures] == [
+        (t.page, t.label, t.caption) for t in doc.figures
+    ]
+    assert {f.label.split()[1].split(".")[0] for f in found.figures} == {"1", "2", "3", "4"}
+    for figure, truth in zip(found.figures, doc.figures, strict=True):
+        assert _iou(figure.bbox, truth.bbox) > 0.9, figure.label
