@@ -22,10 +22,13 @@ def _table(title: str, counts: Counter[str], header: str) -> str:
 
 
 def taxonomy_counts(items: Sequence[BenchmarkItem]) -> dict[str, Counter[str]]:
-    """Per vocabulary, how many items carry each code."""
+    """Per vocabulary, how many items carry each code; for ICD-10, each item's primary code (what it
+    is about) where it has one, not every code it mentions."""
     out: dict[str, Counter[str]] = {}
     for item in items:
-        for vocabulary, code, title in {(str(t.vocabulary), t.code, t.title) for t in item.tags}:
+        primary = [t for t in item.tags if t.primary and str(t.vocabulary) == "icd10"]
+        tags = [t for t in item.tags if str(t.vocabulary) != "icd10" or not primary or t.primary]
+        for vocabulary, code, title in {(str(t.vocabulary), t.code, t.title) for t in tags}:
             out.setdefault(vocabulary, Counter())[f"{code} {title}"] += 1
     return out
 
@@ -63,6 +66,7 @@ def render_plots(items: Sequence[BenchmarkItem], plot_dir: Path) -> list[str]:
         v: sum(1 for i in items if any(str(t.vocabulary) == v for t in i.tags))
         for v in ("icd10", "modality", "anatomy", "specialty", "profession")
     }
+    coverage["icd10 primary"] = sum(1 for i in items if any(t.primary for t in i.tags))
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.barh(list(coverage), [100 * c / max(len(items), 1) for c in coverage.values()])
     ax.set_xlim(0, 100)

@@ -74,6 +74,11 @@ class TaxonomyTag(Record):
     confidence: float = Field(ge=0.0, le=1.0)
     tagger: str
     level: str | None = Field(default=None, description="hierarchy level, e.g. chapter, block")
+    primary: bool = Field(
+        default=False,
+        description="the one ICD-10 code an item is about (its answer's diagnosis); other codes are "
+        "secondary mentions",
+    )
 
 
 class ReleaseTime(Record):

@@ -57,6 +57,23 @@ _NEGATION_WORDS = {
     "pl": {"bez", "nie", "zaprzecza", "brak"},
 }
 _NEGATION_AFTER = ("ruled out", "excluded", "descartad", "afastad", "excluid", "exclu", "wykluczon")
+# A test result that follows what was tested: 'SARS-CoV-2 PCR was negative', 'HIV test negativo'.
+_NEGATIVE_RESULT_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:was|were|is|are|came back|tested|returned|foi|fue|est|etait|byl[ao]?)?\W*"
+    r"(?:negative|negativ[oae]s?|negatif|negatywn\w*|not detected|nao detectad[oa]|no detectad[oa]|"
+    r"undetectable)\b"
+)
+# Who else has it: a relative's disease in the same sentence is not the patient's ('her mother had
+# breast cancer', 'family history of diabetes', '家族史', 'histórico familiar').
+_FAMILY_BEFORE = re.compile(
+    r"\b(?:family history|familial history|history in the family|mother|father|sister|brother|"
+    r"grandmother|grandfather|aunt|uncle|parents?|sibling|relatives?|historia familiar|"
+    r"historico familiar|antecedentes familiares|mae|pai|irma|irmao|madre|padre|antecedents familiaux|"
+    r"mere|pere|wywiad rodzinny|matka|ojciec)\b"
+)
+_CJK_FAMILY_BEFORE = re.compile(
+    r"(家族史|家族中|家族|母亲|父亲|母親|父親|兄弟|姐妹|其母|其父|家族歴|祖母|祖父)[^。；;]{0,12}$"
+)
 _CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
 _NEGATION_WINDOW = 5
 # Chinese words that hold a name's character but mean something else: matched first and ignored,
@@ -179,7 +196,17 @@ def is_negated(prepared: PreparedText, start: int, end: int, language: str | Non
     if "no evidence of" in " ".join(window[-3:]) or " ".join(window[-2:]) in ("free of", "negative for"):
         return True
     after = prepared.folded[end : prepared.sentence_end(end)]
+    if _NEGATIVE_RESULT_AFTER.match(after):
+        return True
     return any(a in " ".join(words(after)[:4]) for a in _NEGATION_AFTER)
+
+
+def is_family_history(prepared: PreparedText, start: int) -> bool:
+    """Whether a mention sits in a sentence about a relative or the family history, not the patient."""
+    before = prepared.folded[prepared.sentence_start(start) : start]
+    if has_cjk(prepared.folded[start : start + 1]):
+        return bool(_CJK_FAMILY_BEFORE.search(before))
+    return bool(_FAMILY_BEFORE.search(before))
 
 
 _AGE_YEARS = [
@@ -275,6 +302,8 @@ class LexiconTagger:
                         if vocabulary is Vocabulary.ICD10:
                             continue
                         weight *= NEGATED_CUE_FACTOR
+                    if vocabulary is Vocabulary.ICD10 and is_family_history(prepared, start):
+                        continue
                 surface = text.text[start:end]
                 key = fold(surface)
                 evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
