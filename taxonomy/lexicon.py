@@ -17,7 +17,7 @@ from functools import cache
 
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag, noisy_or
-from taxonomy.text import PreparedText
+from taxonomy.text import PreparedText, match_words
 from textkit import fold, has_cjk, words
 from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
 
@@ -122,7 +122,7 @@ class Lexicon:
                             if key:
                                 self.cased[key].append(entry)
                         else:
-                            key = words(fold(name))
+                            key = match_words(fold(name))
                             if key and (len(key) > 1 or len(key[0]) >= MIN_WORD_CHARS):
                                 self.words[key].append(entry)
         for index in (self.words, self.cased, cjk):
