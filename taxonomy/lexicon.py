@@ -17,6 +17,7 @@ from functools import cache
 
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag, noisy_or
+from taxonomy.compose import composer
 from taxonomy.text import PreparedText, match_words
 from textkit import fold, has_cjk, words
 from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
@@ -307,6 +308,15 @@ class LexiconTagger:
                 surface = text.text[start:end]
                 key = fold(surface)
                 evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
+            if vocabulary is Vocabulary.ICD10:
+                for composed in composer().compose(prepared):
+                    if is_negated(prepared, composed.start, composed.end, text.language) or is_family_history(
+                        prepared, composed.start
+                    ):
+                        continue
+                    key = fold(composed.evidence)
+                    code = composed.code
+                    evidence[code][key] = max(evidence[code].get(key, 0.0), composed.weight)
             if vocabulary is Vocabulary.SPECIALTY:
                 for code, weight, note in age_specialty_cues(patient_age_years(prepared.folded)):
                     evidence[code][note] = weight
