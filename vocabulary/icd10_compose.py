@@ -14,6 +14,20 @@ from vocabulary.load import load_icd10
 from vocabulary.yaml_data import as_tuple_map, read_data, with_traditional
 
 DEFAULT = "default"
+# A kind of disease a site has no code for is filed as a broader kind it has ('肝破裂' is an injury
+# of the liver, a subdural haematoma a subdural bleed).
+KIND_FALLBACK = {
+    "rupture": "injury",
+    "laceration": "injury",
+    "contusion": "injury",
+    "hematoma": "bleeding",
+    "prolapse": "ptosis",
+    "herniation": "prolapse",
+    "pseudocyst": "cyst",
+    "empyema": "abscess",
+    "effusion": "hydrops",
+    "insufficiency": "failure",
+}
 Codes = Mapping[str, Mapping[str, str]]
 """kind -> modifier (or 'default') -> WHO code."""
 
@@ -30,6 +44,11 @@ class Site:
     def code(self, kind: str, modifiers: tuple[str, ...] = ()) -> str | None:
         """The code of a kind of disease of this site, the first modifier that has its own first."""
         by_modifier = self.codes.get(kind)
+        seen = {kind}
+        while not by_modifier and kind in KIND_FALLBACK and KIND_FALLBACK[kind] not in seen:
+            kind = KIND_FALLBACK[kind]
+            seen.add(kind)
+            by_modifier = self.codes.get(kind)
         if not by_modifier:
             return None
         for modifier in modifiers:
