@@ -3,8 +3,8 @@
 A diagnosis item is about its answer: the codes found in the keyed option (or the open answer) come
 first. Where the answer names no condition (a drug, a test), the stem and keyed answer together
 decide. Among candidates a disease outranks a symptom or finding (chapter XVIII, R00-R99), a
-factor or status code (XXI, Z) and an external cause (XX); then the surer code wins (a malignant
-neoplasm first between equals), then the finer one. Only a code at category level or finer can be
+factor or status code (XXI, Z) and an external cause (XX); then the surer code wins (a primary
+malignant neoplasm first between equals), then the finer one. Only a code at category level or finer can be
 primary; the other ICD-10 codes an item carries are its secondary mentions.
 """
 
@@ -30,7 +30,7 @@ def _rank(tag: TaxonomyTag) -> tuple[int, float, int, int, str]:
     chapter = load_icd10().top_level(tag.code).code
     # between equally sure codes, a malignant neoplasm names the case ('adenofibroma with invasive
     # carcinoma'), then the finer code
-    malignant = "C00" <= tag.code[:3] <= "C97"
+    malignant = "C00" <= tag.code[:3] <= "C97" and not "C77" <= tag.code[:3] <= "C79"  # not secondaries
     return (int(chapter in NOT_A_DISEASE), -tag.confidence, int(not malignant), -len(tag.code), tag.code)
 
 
