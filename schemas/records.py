@@ -259,6 +259,11 @@ class CaseReport(Record):
     )
     figures: list[FigureRef] = Field(default_factory=list)
     figure_mentions: list[str] = Field(default_factory=list, description="sentences that refer to figures")
+    patient: str | None = Field(
+        default=None,
+        description="which patient of a multi-patient article this record is ('Case 2', 'Patient B'); "
+        "None when the article presents one",
+    )
 
 
 class Panel(Record):
