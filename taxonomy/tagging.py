@@ -20,9 +20,10 @@ from taxonomy.base import Tagger, TagHit, TextToTag
 from taxonomy.combine import combine_hits, merge_existing, sort_tags
 from taxonomy.coverage import coverage_summary
 from taxonomy.embedding import EmbeddingSettings, EmbeddingTagger
+from taxonomy.fuzzy import FUZZY_WEIGHT, MAX_TEXT_WORDS, fuzzy_icd10
 from taxonomy.lexicon import LexiconTagger
 from taxonomy.llm import Completer, LLMTagger
-from taxonomy.primary import choose_primary, with_primary
+from taxonomy.primary import choose_primary, rank_codes, with_primary
 from vocabulary import as_vocabulary, load_vocabulary, vocabulary_versions
 
 KNOWN_TAGGERS = ("lexicon", "embedding", "llm", "source_labels")
@@ -117,9 +118,21 @@ def tag_texts(
             out.append(TextTags([], [], NO_TEXT))
             continue
         tags = combine_hits(hits, min_confidence=min_confidence)
+        if _wants_fuzzy(text, taggers) and not rank_codes(tags):
+            extra = fuzzy_icd10(text.text)
+            if extra:
+                hits = [*hits, *extra]
+                tags = combine_hits(hits, min_confidence=min(min_confidence, FUZZY_WEIGHT))
         tags = with_primary(tags, choose_primary([], tags))
         out.append(TextTags(tags, hits, None if tags else NO_TERMS))
     return out
+
+
+def _wants_fuzzy(text: TextToTag, taggers: Sequence[Tagger]) -> bool:
+    """A short text (a diagnosis, not a stem) tagged by a lexicon that codes ICD-10."""
+    return len(text.text.split()) <= MAX_TEXT_WORDS and any(
+        isinstance(t, LexiconTagger) and Vocabulary.ICD10 in t.vocabularies for t in taggers
+    )
 
 
 def answer_text(item: BenchmarkItem) -> str:

@@ -120,3 +120,12 @@ def test_icd10_cm_names_land_on_who_codes():
     assert cm_match_name("Hodgkin lymphoma, unspecified") == "Hodgkin lymphoma"
     assert primary("Chronic kidney failure", "en").startswith("N18")
     assert primary("Wilson's disease", "en").startswith("E83")
+
+
+def test_a_short_diagnosis_no_name_matches_falls_back_to_the_shortest_name_with_all_its_words():
+    from taxonomy.fuzzy import FUZZY_WEIGHT, fuzzy_icd10
+
+    (hit,) = fuzzy_icd10("Chronic lymphocytic leukemia B-cell")
+    assert hit.code.startswith("C91") and hit.confidence == FUZZY_WEIGHT
+    assert fuzzy_icd10("A 45-year-old man with chest pain radiating to the back and sweating") == []
+    assert fuzzy_icd10("no such zzqx disease") == []
