@@ -8,6 +8,9 @@ Each string is tagged with the lexicon tagger as an open-ended diagnosis; the co
 tag marked primary (or, where no tag is marked, the most confident one at category level or finer).
 Coverage is the share of strings given such a code; accuracy the share whose code's category is
 one of those accepted (an uncoded string counts as wrong). Also prints strings coded per second.
+
+The *-unseen sets were drawn and labelled after the coding tables were written, before they were
+run on them: they are the honest figure for diagnoses the tables were not written for.
 """
 
 from __future__ import annotations
