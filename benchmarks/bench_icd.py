@@ -16,6 +16,8 @@ run on them: they are the honest figure for diagnoses the tables were not writte
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -81,6 +83,30 @@ def main() -> None:
         print(f"{'all ' + language:<12} {n:>4} {covered / n:>9.3f} {right / n:>7.3f}")
     elapsed = time.perf_counter() - started
     print(f"{count} strings in {elapsed:.2f} s ({count / elapsed:.0f}/s)")
+    japanese_bank_coverage()
+
+
+def japanese_bank_coverage() -> None:
+    """Share of the Japanese clinical-laboratory exam bank (exams_wild/jp_rinsho, stem + options)
+    with any tag and with a primary ICD-10 code: coverage only, no labels."""
+    fixtures = Path(os.environ.get("MEDFORGE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+    path = fixtures / "exams_wild" / "jp_rinsho" / "src" / "data" / "examData.ts"
+    if not path.is_file():
+        print(f"(no Japanese bank at {path})")
+        return
+    source = path.read_text(encoding="utf-8")
+    stems = re.findall(r'"text": "([^"]+)"', source)
+    options = re.findall(r'"options": \[([^\]]*)\]', source)
+    tagged = primary = 0
+    for stem, opts in zip(stems, options, strict=False):
+        tags = tag_text(f"{stem}\n{opts}", "ja").tags
+        tagged += bool(tags)
+        primary += any(getattr(t, "primary", False) for t in tags)
+    n = max(len(stems), 1)
+    print(
+        f"jp_rinsho ({len(stems)} items, stem + options): any tag {tagged / n:.3f}, "
+        f"primary ICD-10 {primary / n:.3f}"
+    )
 
 
 if __name__ == "__main__":

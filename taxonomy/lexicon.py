@@ -78,8 +78,8 @@ _CJK_FAMILY_BEFORE = re.compile(
 _CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
 _NEGATION_WINDOW = 5
 # Chinese words that hold a name's character but mean something else: matched first and ignored,
-# so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑').
-_CJK_NON_TERMS = ("电脑", "電腦")
+# so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑') and '肥満細胞' (mast cell) not obesity.
+_CJK_NON_TERMS = ("电脑", "電腦", "肥満細胞", "肥大细胞", "肥大細胞")
 
 
 @dataclass(frozen=True)
