@@ -253,13 +253,32 @@ def diagnosis_from_text(text: str | None, strong_only: bool = False) -> str | No
     return None
 
 
+_CASE_OF = re.compile(
+    r"\b(?:an?|the|one|our)\s+(?:[\w'-]+\s+){0,3}?cases?\s+of\s+(?P<dx>.+)$",
+    re.IGNORECASE,
+)
+# What a title studies rather than the case it reports: 'Risk factors and epidemiology of X ...'.
+_STUDY_LEAD = re.compile(
+    r"^(?:(?:risk\s+factors?|epidemiology|pathogenesis|pathophysiology|prevalence|incidence|aetiology|etiology"
+    r"|outcomes?|characteristics|genetics|natural\s+history|challenges?|pitfalls|lessons|update|insights?"
+    r"|overview|spectrum|burden|trends?|determinants|predictors|complications)(?:\s*,\s*|\s+and\s+|\s+))+"
+    r"(?:of|in|on|for)\s+",
+    re.IGNORECASE,
+)
+
+
 def title_candidates(title: str | None) -> list[str]:
-    """Trimmed title segments; a segment that says 'case of X' comes first."""
+    """Trimmed title segments, best first: what follows 'a case of' inside any segment (the disease
+    the case is about: 'Risk factors of X demonstrated by a case of Y' -> Y), then a segment that
+    says 'case of X', then the others, study lead-ins ('Risk factors and epidemiology of') cut."""
     if not title:
         return []
     segments = [s for s in _TITLE_SEGMENTS.split(clean(title)) if s.strip()]
     ordered = sorted(segments, key=lambda s: not re.search(r"\bcases?\s+of\b", s, re.IGNORECASE))
-    return [t for t in (trim_candidate(s, title=True) for s in ordered) if t]
+    inner = [m.group("dx") for s in ordered if (m := _CASE_OF.search(s)) and m.start() > 0]
+    found = [trim_candidate(s, title=True) for s in inner]
+    found += [trim_candidate(_STUDY_LEAD.sub("", s), title=True) for s in ordered]
+    return [t for t in dict.fromkeys(found) if t]
 
 
 def diagnosis_from_title(title: str | None) -> str | None:

@@ -1,8 +1,11 @@
 """The case-report extraction stage: JATS XML and journal HTML documents to CaseReport records.
 
 Documents of case-report sources (the kinds the registry gives to this extractor) are its input;
-others are not counted. An article that is neither typed a case report nor has a
-case-presentation section is rejected with `not_a_case_report`; parse failures with their reason.
+others are not counted. An article presenting several patients ('Case 1' / 'Case II' / 'Patient A'
+sections, or paragraphs opening 'Case 1:' / 'The second case') gives one record per patient, each
+with its own presentation and diagnosis (as PMC-Patients splits them). An article that is neither
+typed a case report nor has a case-presentation section is rejected with `not_a_case_report`;
+parse failures with their reason.
 """
 
 from __future__ import annotations
@@ -11,8 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractors.case_diagnosis import find_diagnosis
-from extractors.case_text import ArticleParts, case_presentation, figure_mentions
+from extractors.case_diagnosis import diagnosis_from_text, find_diagnosis
+from extractors.case_text import (
+    ArticleParts,
+    case_presentation,
+    figure_mentions,
+    patient_paragraphs,
+    patient_sections,
+)
 from extractors.jats import parse_jats
 from extractors.journal_html import parse_journal_html
 from schemas import (
@@ -56,9 +65,9 @@ def is_case_report(parts: ArticleParts, case_text: str | None) -> bool:
     return "case" in kind or case_text is not None
 
 
-def case_record_id(document_id: str) -> str:
-    """The content id of the case report of one document."""
-    return "case-" + content_id([document_id])
+def case_record_id(document_id: str, patient: int | None = None) -> str:
+    """The content id of the case report of one document (of its n-th patient, from 1, when several)."""
+    return "case-" + content_id([document_id] if patient is None else [document_id, str(patient)])
 
 
 def build_case_report(
@@ -88,6 +97,59 @@ def build_case_report(
         ],
         figure_mentions=figure_mentions(parts.paragraphs),
     )
+
+
+def build_case_reports(
+    parts: ArticleParts, document_id: str, source_id: str, uri: str, licence: str, language: str
+) -> list[CaseReport]:
+    """One CaseReport per patient the article presents (one when it presents one).
+
+    A patient's diagnosis is the one their own text names ('was diagnosed with X'); failing that,
+    the article's (title or diagnosis section), which the patients of a series share.
+    """
+    whole = build_case_report(parts, document_id, source_id, uri, licence, language)
+    patients = patient_sections(parts.sections) or patient_paragraphs(whole.case_presentation)
+    if not patients:
+        return [whole]
+    reports = []
+    for number, (label, text) in enumerate(patients, start=1):
+        own = diagnosis_from_text(text)
+        reports.append(
+            whole.model_copy(
+                update={
+                    "record_id": case_record_id(document_id, number),
+                    "case_presentation": text,
+                    "diagnosis": own or whole.diagnosis,
+                    "diagnosis_found_in": f"patient:{label}" if own else whole.diagnosis_found_in,
+                    "figure_mentions": figure_mentions(text.split("\n")),
+                    "patient": label,
+                }
+            )
+        )
+    return reports
+
+
+def case_reports_of_article(
+    data: bytes,
+    media_type: str | None,
+    document_id: str,
+    source_id: str,
+    uri: str,
+    licence: str,
+    language: str,
+) -> list[CaseReport]:
+    """The case reports in one article's bytes, one per patient (see `case_report_of_article` for
+    what is refused)."""
+    parts = parse_article(data, media_type, uri)
+    if not parts.title:
+        raise RecordError(ReasonCode.MISSING_FIELD, "article has no title")
+    reports = build_case_reports(parts, document_id, source_id, uri, licence, language)
+    if not is_case_report(parts, case_presentation(parts.sections) or reports[0].case_presentation):
+        raise RecordError(
+            ReasonCode.NOT_A_CASE_REPORT,
+            f"article type '{parts.article_type}' and no case-presentation section",
+        )
+    return reports
 
 
 def case_report_of_article(
@@ -131,6 +193,7 @@ def extract_case_reports(
     records: list[CaseReport] = []
     rejections: list[Rejection] = []
     records_in = 0
+    expanded = 0
     for doc in sorted(documents, key=lambda d: (d.source_id, d.uri)):
         source = sources.get(doc.source_id)
         if source is None:
@@ -140,17 +203,11 @@ def extract_case_reports(
         records_in += 1
         try:
             data = (raw_store / doc.raw_path).read_bytes()
-            records.append(
-                case_report_of_article(
-                    data,
-                    doc.media_type,
-                    doc.document_id,
-                    doc.source_id,
-                    doc.uri,
-                    doc.licence,
-                    source.language,
-                )
+            patients = case_reports_of_article(
+                data, doc.media_type, doc.document_id, doc.source_id, doc.uri, doc.licence, source.language
             )
+            records.extend(patients)
+            expanded += len(patients) - 1  # a multi-patient article gives one record per patient
         except RecordError as error:
             rejections.append(_reject(doc, error.reason_code, str(error)))
         except OSError as error:
@@ -161,8 +218,10 @@ def extract_case_reports(
         records=records,
         rejections=rejections,
         records_in=records_in,
+        expanded=expanded,
         metadata={
             "with_case_presentation": sum(r.case_presentation is not None for r in records),
+            "multi_patient_records": sum(r.patient is not None for r in records),
             "with_diagnosis": sum(r.diagnosis is not None for r in records),
             "diagnosis_found_in": dict(sorted(found.items())),
             "figures": sum(len(r.figures) for r in records),

@@ -13,7 +13,7 @@ from textkit import ARTICLE, split_sentences
 
 CASE_TITLES = re.compile(
     r"^\s*(?:[0-9.]+\s*)?(?:"
-    r"(?:clinical\s+)?case(?:s)?(?:\s*#?\d+)?(?:\s+(?:reports?|presentations?|descriptions?|history|summary|details|study|illustration))?"
+    r"(?:clinical\s+)?case(?:s)?(?:\s*#?(?:\d+|[IVX]+\b))?(?:\s+(?:reports?|presentations?|descriptions?|history|summary|details|study|illustration))?"
     r"|(?:presentation|description|report)\s+of\s+(?:the\s+)?cases?|clinical\s+(?:case|presentation|history)"
     r"|patients?\s+(?:presentation|description|history)"
     r"|caso(?:s)?\s+cl[ií]nicos?|presentaci[oó]n\s+del?\s+caso|descripci[oó]n\s+del?\s+caso|reporte\s+de\s+caso"
@@ -30,6 +30,22 @@ CASE_FOLLOW_TITLES = re.compile(
     r"|outcome\s+and\s+follow[- ]up|follow[- ]up|clinical\s+course|evolution|evolu[cç][aã]o"
     r"|tratamiento|tratamento)"
     r"\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+# One patient of a multi-patient article: a section titled 'Case 1', 'Case II', 'Patient A', '病例1'
+# (text may follow: 'Case 2: a 45-year-old man'), or a paragraph opening 'Case 1:' / 'The second case'.
+_PATIENT_NUMBER = r"(?:\d{1,2}|[IVX]{1,4}|[A-H]|one|two|three|four|five|six)"
+PATIENT_TITLE = re.compile(
+    r"^\s*(?:[0-9.]+\s*)?(?:(?:clinical\s+)?case|patient|caso|paciente|cas|fall|observation)"
+    rf"(?:\s*(?:no\.?|#)\s*|\s+)(?:{_PATIENT_NUMBER})\b\s*(?:[:.)–—-].*)?$"
+    r"|^\s*(?:[0-9.]+\s*)?(?:case|patient|caso|paciente|cas|fall)\s*\d{1,2}\b\s*(?:[:.)–—-].*)?$"
+    r"|^\s*(?:病例|患者|症例)\s*(?P<z>[0-9一二三四五六]+)",
+    re.IGNORECASE,
+)
+PATIENT_OPENING = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:first|second|third|fourth|fifth|sixth)\s+(?:case|patient)\b"
+    rf"|(?:case|patient)(?:\s*(?:no\.?|#)\s*|\s+){_PATIENT_NUMBER}\s*[:.)–—-]"
+    r"|(?:病例|患者|症例)\s*[0-9一二三四五六]+)",
     re.IGNORECASE,
 )
 FIGURE_MENTION = re.compile(
@@ -90,11 +106,43 @@ def case_presentation(sections: list[Section]) -> str | None:
             found.append(section.text)  # CARE-style: investigations, treatment, outcome after the case
             continue
         capture_level = None
-        if CASE_TITLES.match(section.title):
+        if CASE_TITLES.match(section.title) or PATIENT_TITLE.match(section.title):
             found.append(section.text)
             capture_level = section.level
     text = "\n\n".join(t for t in found if t.strip())
     return text.strip() or None
+
+
+def patient_sections(sections: list[Section]) -> list[tuple[str, str]]:
+    """(label, text) of each patient of a multi-patient article, one per section titled 'Case 1',
+    'Case II', 'Patient A', '病例1' (sub-sections included); [] unless at least two."""
+    found: list[tuple[str, list[str]]] = []
+    level: int | None = None
+    for section in sections:
+        if level is not None and section.level > level:
+            found[-1][1].append(section.text)
+            continue
+        level = None
+        if PATIENT_TITLE.match(section.title):
+            found.append((clean(section.title), [section.text]))
+            level = section.level
+    patients = [(label, "\n\n".join(t for t in texts if t.strip()).strip()) for label, texts in found]
+    patients = [(label, text) for label, text in patients if text]
+    return patients if len(patients) >= 2 else []
+
+
+def patient_paragraphs(case_text: str | None) -> list[tuple[str, str]]:
+    """(label, text) of each patient of a case presentation whose paragraphs open 'Case 1:', 'The
+    second case ...' (paragraphs up to the next opening belong to the patient); [] unless two."""
+    paragraphs = [p for p in re.split(r"\n+", case_text or "") if p.strip()]
+    patients: list[tuple[str, list[str]]] = []
+    for paragraph in paragraphs:
+        opening = PATIENT_OPENING.match(paragraph)
+        if opening:
+            patients.append((clean(opening.group(0)).rstrip(":.)–—- "), [paragraph]))
+        elif patients:
+            patients[-1][1].append(paragraph)
+    return [(label, "\n".join(texts)) for label, texts in patients] if len(patients) >= 2 else []
 
 
 def figure_mentions(paragraphs: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas import BenchmarkItem, Rejection
+from vocabulary import load_icd10
 
 PLOT_META = {"Software": None}
 
@@ -21,11 +22,23 @@ def _table(title: str, counts: Counter[str], header: str) -> str:
     return f"### {title}\n\n| {header} | items |\n|---|---|\n{rows}\n"
 
 
+NO_PRIMARY = "(no primary code: chapter or block tags only)"
+
+
 def taxonomy_counts(items: Sequence[BenchmarkItem]) -> dict[str, Counter[str]]:
-    """Per vocabulary, how many items carry each code."""
+    """Per vocabulary, how many items carry each code; for ICD-10, the 3-character category of each
+    item's primary code (what the item is about, as benchmarks are cut by category), not every code
+    it mentions, with the items that have no primary code counted apart."""
     out: dict[str, Counter[str]] = {}
+    icd = load_icd10()
     for item in items:
-        for vocabulary, code, title in {(str(t.vocabulary), t.code, t.title) for t in item.tags}:
+        primary = next((t for t in item.tags if t.primary and str(t.vocabulary) == "icd10"), None)
+        if any(str(t.vocabulary) == "icd10" for t in item.tags):
+            category = icd.get(primary.code[:3]) if primary is not None else None
+            key = f"{category.code} {category.title}" if category else NO_PRIMARY
+            out.setdefault("icd10", Counter())[key] += 1
+        tags = {(str(t.vocabulary), t.code, t.title) for t in item.tags if str(t.vocabulary) != "icd10"}
+        for vocabulary, code, title in tags:
             out.setdefault(vocabulary, Counter())[f"{code} {title}"] += 1
     return out
 
@@ -63,6 +76,7 @@ def render_plots(items: Sequence[BenchmarkItem], plot_dir: Path) -> list[str]:
         v: sum(1 for i in items if any(str(t.vocabulary) == v for t in i.tags))
         for v in ("icd10", "modality", "anatomy", "specialty", "profession")
     }
+    coverage["icd10 primary"] = sum(1 for i in items if any(t.primary for t in i.tags))
     fig, ax = plt.subplots(figsize=(7, 3))
     ax.barh(list(coverage), [100 * c / max(len(items), 1) for c in coverage.values()])
     ax.set_xlim(0, 100)

@@ -74,6 +74,11 @@ class TaxonomyTag(Record):
     confidence: float = Field(ge=0.0, le=1.0)
     tagger: str
     level: str | None = Field(default=None, description="hierarchy level, e.g. chapter, block")
+    primary: bool = Field(
+        default=False,
+        description="the one ICD-10 code an item is about (its answer's diagnosis); other codes are "
+        "secondary mentions",
+    )
 
 
 class ReleaseTime(Record):
@@ -268,6 +273,11 @@ class CaseReport(Record):
     )
     figures: list[FigureRef] = Field(default_factory=list)
     figure_mentions: list[str] = Field(default_factory=list, description="sentences that refer to figures")
+    patient: str | None = Field(
+        default=None,
+        description="which patient of a multi-patient article this record is ('Case 2', 'Patient B'); "
+        "None when the article presents one",
+    )
 
 
 class Panel(Record):

@@ -63,14 +63,24 @@ def combine_hits(
 
 
 def sort_tags(tags: Iterable[TaxonomyTag]) -> list[TaxonomyTag]:
-    """Vocabulary order, then most confident first, then code: a stable order for hashing."""
+    """Vocabulary order, the primary code first, then most confident first, then code: a stable order
+    for hashing."""
     order = {v: i for i, v in enumerate(Vocabulary)}
-    return sorted(tags, key=lambda t: (order[Vocabulary(t.vocabulary)], -t.confidence, t.code))
+    return sorted(tags, key=lambda t: (order[Vocabulary(t.vocabulary)], not t.primary, -t.confidence, t.code))
 
 
 def merge_existing(existing: Iterable[TaxonomyTag], new: Iterable[TaxonomyTag]) -> list[TaxonomyTag]:
     """Tags an item already carried (e.g. from its source) kept beside new ones; new wins per code."""
-    merged = {(Vocabulary(t.vocabulary), t.code): t for t in existing}
+    new = list(new)
+    replaced = {Vocabulary(t.vocabulary) for t in new if t.primary}
+    merged = {
+        (Vocabulary(t.vocabulary), t.code): (
+            t.model_copy(update={"primary": False})
+            if t.primary and Vocabulary(t.vocabulary) in replaced
+            else t
+        )
+        for t in existing
+    }
     for tag in new:
         merged[(Vocabulary(tag.vocabulary), tag.code)] = tag
     return sort_tags(merged.values())

@@ -83,4 +83,8 @@ def coverage_summary(items: Sequence[BenchmarkItem]) -> dict[str, dict[str, Any]
             "codes": len(vocab_rows),
             "top": [f"{r['code']} ({r['count']})" for r in vocab_rows[:5]],
         }
+        if vocabulary is Vocabulary.ICD10:
+            primary = Counter(t.code for i in items for t in i.tags if t.primary)
+            out[vocabulary.value]["with_primary"] = sum(primary.values())
+            out[vocabulary.value]["top_primary"] = [f"{c} ({n})" for c, n in primary.most_common(5)]
     return out

@@ -17,7 +17,8 @@ from functools import cache
 
 from schemas import Vocabulary
 from taxonomy.base import TagHit, TextToTag, noisy_or
-from taxonomy.text import PreparedText
+from taxonomy.compose import composer
+from taxonomy.text import PreparedText, match_words
 from textkit import fold, has_cjk, words
 from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
 
@@ -57,11 +58,28 @@ _NEGATION_WORDS = {
     "pl": {"bez", "nie", "zaprzecza", "brak"},
 }
 _NEGATION_AFTER = ("ruled out", "excluded", "descartad", "afastad", "excluid", "exclu", "wykluczon")
+# A test result that follows what was tested: 'SARS-CoV-2 PCR was negative', 'HIV test negativo'.
+_NEGATIVE_RESULT_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:was|were|is|are|came back|tested|returned|foi|fue|est|etait|byl[ao]?)?\W*"
+    r"(?:negative|negativ[oae]s?|negatif|negatywn\w*|not detected|nao detectad[oa]|no detectad[oa]|"
+    r"undetectable)\b"
+)
+# Who else has it: a relative's disease in the same sentence is not the patient's ('her mother had
+# breast cancer', 'family history of diabetes', '家族史', 'histórico familiar').
+_FAMILY_BEFORE = re.compile(
+    r"\b(?:family history|familial history|history in the family|mother|father|sister|brother|"
+    r"grandmother|grandfather|aunt|uncle|parents?|sibling|relatives?|historia familiar|"
+    r"historico familiar|antecedentes familiares|mae|pai|irma|irmao|madre|padre|antecedents familiaux|"
+    r"mere|pere|wywiad rodzinny|matka|ojciec)\b"
+)
+_CJK_FAMILY_BEFORE = re.compile(
+    r"(家族史|家族中|家族|母亲|父亲|母親|父親|兄弟|姐妹|其母|其父|家族歴|祖母|祖父)[^。；;]{0,12}$"
+)
 _CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
 _NEGATION_WINDOW = 5
 # Chinese words that hold a name's character but mean something else: matched first and ignored,
-# so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑').
-_CJK_NON_TERMS = ("电脑", "電腦")
+# so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑') and '肥満細胞' (mast cell) not obesity.
+_CJK_NON_TERMS = ("电脑", "電腦", "肥満細胞", "肥大细胞", "肥大細胞")
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,7 @@ class Lexicon:
                             if key:
                                 self.cased[key].append(entry)
                         else:
-                            key = words(fold(name))
+                            key = match_words(fold(name))
                             if key and (len(key) > 1 or len(key[0]) >= MIN_WORD_CHARS):
                                 self.words[key].append(entry)
         for index in (self.words, self.cased, cjk):
@@ -179,7 +197,17 @@ def is_negated(prepared: PreparedText, start: int, end: int, language: str | Non
     if "no evidence of" in " ".join(window[-3:]) or " ".join(window[-2:]) in ("free of", "negative for"):
         return True
     after = prepared.folded[end : prepared.sentence_end(end)]
+    if _NEGATIVE_RESULT_AFTER.match(after):
+        return True
     return any(a in " ".join(words(after)[:4]) for a in _NEGATION_AFTER)
+
+
+def is_family_history(prepared: PreparedText, start: int) -> bool:
+    """Whether a mention sits in a sentence about a relative or the family history, not the patient."""
+    before = prepared.folded[prepared.sentence_start(start) : start]
+    if has_cjk(prepared.folded[start : start + 1]):
+        return bool(_CJK_FAMILY_BEFORE.search(before))
+    return bool(_FAMILY_BEFORE.search(before))
 
 
 _AGE_YEARS = [
@@ -268,16 +296,32 @@ class LexiconTagger:
         diagnoses: list[TagHit] = []
         for vocabulary in self.vocabularies:
             evidence: dict[str, dict[str, float]] = defaultdict(dict)
+            named_spans: list[tuple[int, int]] = []
             for entry, start, end in lexicon_for(vocabulary).find(prepared, text.language):
+                if entry.kind == "synonym":
+                    named_spans.append((start, end))
                 weight = entry.weight
                 if vocabulary is Vocabulary.ICD10 or entry.kind in ("cue", "strong_cue"):
                     if is_negated(prepared, start, end, text.language):
                         if vocabulary is Vocabulary.ICD10:
                             continue
                         weight *= NEGATED_CUE_FACTOR
+                    if vocabulary is Vocabulary.ICD10 and is_family_history(prepared, start):
+                        continue
                 surface = text.text[start:end]
                 key = fold(surface)
                 evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
+            if vocabulary is Vocabulary.ICD10:
+                for composed in composer().compose(prepared):
+                    if _inside_a_longer_name(composed.start, composed.end, named_spans):
+                        continue  # '类风湿关节炎' is a name of its own, not 关节 + 炎
+                    if is_negated(prepared, composed.start, composed.end, text.language) or is_family_history(
+                        prepared, composed.start
+                    ):
+                        continue
+                    key = fold(composed.evidence)
+                    code = composed.code
+                    evidence[code][key] = max(evidence[code].get(key, 0.0), composed.weight)
             if vocabulary is Vocabulary.SPECIALTY:
                 for code, weight, note in age_specialty_cues(patient_age_years(prepared.folded)):
                     evidence[code][note] = weight
@@ -293,6 +337,11 @@ class LexiconTagger:
         if Vocabulary.SPECIALTY in self.vocabularies and diagnoses:
             hits = _merge_specialty_from_diagnoses(hits, diagnoses)
         return hits
+
+
+def _inside_a_longer_name(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) lies inside a longer matched name."""
+    return any(a <= start and end <= b and (b - a) > (end - start) for a, b in spans)
 
 
 def _merge_specialty_from_diagnoses(hits: list[TagHit], diagnoses: list[TagHit]) -> list[TagHit]:

@@ -7,8 +7,11 @@
 A term is `vocabulary:code` (several codes joined by commas mean any of them); a code matches an
 item tagged with that code or any code below it (hierarchy roll-up: `icd10:XI` matches K70.1). For
 ICD-10, `A-B` is a range of categories (K70-K87 holds every code whose category lies in it). Terms
-combine with `and`, `or`, `not` and parentheses. `language:`, `task:`, `split:`, `origin:` and
-`review:` select on item fields. An unknown vocabulary, field or code is an error that names it.
+combine with `and`, `or`, `not` and parentheses. `icd10:` matches an item's primary ICD-10 code
+(what the item is about; items tagged before primary codes existed match on any ICD-10 tag);
+`icd10_any:` matches any ICD-10 code the item mentions, primary or secondary. `language:`,
+`task:`, `split:`, `origin:` and `review:` select on item fields. An unknown vocabulary, field or
+code is an error that names it.
 """
 
 from __future__ import annotations
@@ -87,11 +90,18 @@ def _code_matcher(vocabulary: Vocabulary, raw: str) -> _CodeMatcher:
     return _CodeMatcher(table, code=table.get(raw).code)
 
 
-def _tag_term(vocabulary: Vocabulary, codes: list[str]) -> Predicate:
+ANY_MENTION = "icd10_any"
+
+
+def _tag_term(vocabulary: Vocabulary, codes: list[str], primary_only: bool = False) -> Predicate:
     matchers = [_code_matcher(vocabulary, c) for c in codes]
 
     def predicate(row: Row) -> bool:
-        for tag in row.get("tags") or []:
+        tags = row.get("tags") or []
+        if primary_only:
+            primary = [t for t in tags if t.get("primary") and str(t["vocabulary"]) == vocabulary.value]
+            tags = primary or tags
+        for tag in tags:
             if str(tag["vocabulary"]) == vocabulary.value and any(m.matches(tag["code"]) for m in matchers):
                 return True
         return False
@@ -169,7 +179,10 @@ class _Parser:
             raise QueryError(self.query, f"'{token}' is not a term like vocabulary:code")
         if name.lower() in FIELDS:
             return _field_term(FIELDS[name.lower()], codes)
-        return _tag_term(as_vocabulary(name), codes)
+        if name.lower() == ANY_MENTION:
+            return _tag_term(Vocabulary.ICD10, codes)
+        vocabulary = as_vocabulary(name)
+        return _tag_term(vocabulary, codes, primary_only=vocabulary is Vocabulary.ICD10)
 
 
 def compile_query(where: str) -> Predicate:

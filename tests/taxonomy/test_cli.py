@@ -14,12 +14,15 @@ from tests.taxonomy.conftest import tagged
 runner = CliRunner()
 
 
-def test_tag_text_json_is_ordered_by_confidence():
+def test_tag_text_json_puts_the_primary_code_first_then_orders_by_confidence():
     result = runner.invoke(app, ["tag", "--text", "MRI of the brain showed a stroke.", "--json"])
     assert result.exit_code == 0, result.output
     tags = json.loads(result.stdout)
-    assert {"vocabulary", "code", "title", "confidence", "tagger"} <= set(tags[0])
-    assert [t["confidence"] for t in tags] == sorted((t["confidence"] for t in tags), reverse=True)
+    assert {"vocabulary", "code", "title", "confidence", "tagger", "primary"} <= set(tags[0])
+    assert tags[0]["primary"] is True and tags[0]["vocabulary"] == "icd10"
+    assert sum(t["primary"] for t in tags) == 1
+    rest = [t["confidence"] for t in tags[1:]]
+    assert rest == sorted(rest, reverse=True)
     assert ("modality", "MRI") in {(t["vocabulary"], t["code"]) for t in tags}
     assert ("icd10", "I64") in {(t["vocabulary"], t["code"]) for t in tags}
 
