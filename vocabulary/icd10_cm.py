@@ -38,6 +38,7 @@ _QUALIFIERS = (
 # Factors, encounters and external causes: their CM names are about circumstances, not diseases.
 _NOT_DISEASES = frozenset("VWXYZ")
 MAX_WORDS = 7
+_RESIDUAL = re.compile(r"^Other\b|\bunspecified\b", re.IGNORECASE)
 MIN_CHARS = 4
 
 
@@ -77,9 +78,13 @@ def cm_names_by_who_code(who_codes: Collection[str]) -> dict[str, tuple[str, ...
         who = _who_code(code, who_codes)
         if who is None:
             continue
-        for raw in (cm.get_description(code), *cm.get_inclusion_term(code)):
+        description = cm.get_description(code)
+        residual = _RESIDUAL.search(description) is not None
+        for raw in (description, *cm.get_inclusion_term(code)):
             name = cm_match_name(raw)
-            if name is None:
+            if name is None or (residual and raw is not description and " " not in name):
+                # one generic word ('Wound', 'Fracture') filed under an 'other / unspecified' code is a
+                # passing mention in most texts, not what they are about
                 continue
             for spelling in dict.fromkeys((name, american_spelling(name))):
                 key = spelling.casefold()
