@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.executors import run_executor
 from pipelines.paths import DEFAULT_HOME
 from pipelines.resources import BuildSettings, SpecResource, build_resources
 
@@ -27,8 +28,18 @@ def asset_graph() -> dg.Definitions:
 
 
 def definitions_for(spec: SpecResource, settings: BuildSettings) -> dg.Definitions:
-    """The asset graph with the resources of one build."""
-    return dg.Definitions.merge(asset_graph(), dg.Definitions(resources=build_resources(spec, settings)))
+    """The asset graph with the resources of one build and the executor of UI runs (`run_executor`)."""
+    return dg.Definitions.merge(
+        asset_graph(), dg.Definitions(resources=build_resources(spec, settings), executor=run_executor())
+    )
+
+
+def build_release_job() -> dg.JobDefinition:
+    """The release job of the default definitions, reconstructable the way the UI's run worker
+    loads it (`dg.reconstructable(build_release_job)`)."""
+    from pipelines.defs.release.jobs import BUILD_JOB
+
+    return defs.resolve_job_def(BUILD_JOB)
 
 
 def default_resources() -> tuple[SpecResource, BuildSettings]:
