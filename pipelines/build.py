@@ -80,6 +80,10 @@ def _user_error(result: dg.ExecuteInProcessResult) -> BaseException | None:
             if cause is None:
                 return MedforgeError(f"step {event.step_key} failed")
             root = cause.cause or cause
+            if "DagsterExecutionInterruptedError" in (root.cls_name or "", cause.cls_name or ""):
+                return MedforgeError(
+                    f"interrupted during step {event.step_key}: the run stopped and no release was written"
+                )
             message = root.message.strip().splitlines()[-1] if root.message.strip() else root.cls_name or ""
             if (root.cls_name or "") in MEDFORGE_ERRORS:
                 message = message.split(": ", 1)[-1]

@@ -8,6 +8,7 @@ console script end to end.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,52 @@ def test_tag_rows_with_fields_of_the_wrong_type(tmp_path, monkeypatch, capsys):
     assert {"CT", "J18"} <= {t["code"] for t in rows["d"]["tags"]}
     code, _, err = run_cli(["tag", "--text", "fever", "--min-confidence", "5"], monkeypatch, capsys)
     assert code == 2 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_build_stopped_by_a_signal_ends_in_seconds_and_publishes_nothing(tmp_path, signal_name):
+    import signal
+    import time
+
+    import yaml
+
+    from samples.exam_site import render_exam_site
+    from samples.textbook_pdf import render_textbook_pdf
+
+    repo = Path(__file__).resolve().parents[2]
+    render_exam_site(tmp_path / "exam-site", years=range(2019, 2024), per_edition=20)
+    render_textbook_pdf(tmp_path / "textbook" / "clinical-imaging-primer.pdf")
+    spec = yaml.safe_load((repo / "specs" / "demo.yaml").read_text(encoding="utf-8"))
+    spec.update(benchmark="stopped", base_dir=str(tmp_path), leakage={})
+    spec["sources"] = [s for s in spec["sources"] if s["id"] in ("demo-exam-site", "demo-textbook")]
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    store = tmp_path / "store"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "build",
+            "--spec",
+            str(tmp_path / "spec.yaml"),
+            "--store",
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MEDFORGE_HOME": str(tmp_path / "home")},
+    )
+    assert process.stdout is not None
+    for line in process.stdout:  # wait until the run is inside its steps
+        if "✓ source_documents" in line:
+            break
+    sent = time.monotonic()
+    process.send_signal(getattr(signal, signal_name))
+    out, err = process.communicate(timeout=60)
+    stopped_in = time.monotonic() - sent
+    assert stopped_in < 15, f"{signal_name}: still running {stopped_in:.0f} s after the signal"
+    assert process.returncode == 2, err
+    (line,) = err.strip().splitlines()
+    assert line.startswith("error: interrupted during step ") and "no release was written" in line
+    assert not (store / "stopped").exists() or not any((store / "stopped").iterdir())
