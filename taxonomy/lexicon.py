@@ -76,6 +76,12 @@ _CJK_FAMILY_BEFORE = re.compile(
     r"(家族史|家族中|家族|母亲|父亲|母親|父親|兄弟|姐妹|其母|其父|家族歴|祖母|祖父)[^。；;]{0,12}$"
 )
 _CJK_NEGATION = re.compile(r"(无|無|否认|否認|未见|未見|没有|沒有|排除|未)[^，,。；;]{0,4}$")
+# Japanese (and Chinese test results) negate after the name: '発熱なし', '浮腫は認めない', '肺炎を認めず',
+# 'HBs抗原陰性', '乙肝表面抗原阴性', '結核は否定的'.
+_CJK_NEGATION_AFTER = re.compile(
+    r"^[^。；;、，,]{0,6}?(なし|無し|はない|がない|もない|認めない|認めず|認められない|みられない|見られない|陰性|阴性|"
+    r"除外|否定|は否定的)"
+)
 _NEGATION_WINDOW = 5
 # Chinese words that hold a name's character but mean something else: matched first and ignored,
 # so '电脑' (computer; '电脑断层' is CT) is not the brain ('脑') and '肥満細胞' (mast cell) not obesity.
@@ -189,7 +195,8 @@ def is_negated(prepared: PreparedText, start: int, end: int, language: str | Non
     sentence_start = prepared.sentence_start(start)
     before = prepared.folded[sentence_start:start]
     if has_cjk(prepared.folded[start:end]):
-        return bool(_CJK_NEGATION.search(before))
+        after = prepared.folded[end : prepared.sentence_end(end)]
+        return bool(_CJK_NEGATION.search(before) or _CJK_NEGATION_AFTER.match(after))
     window = words(before)[-_NEGATION_WINDOW:]
     triggers = _negation_words(language)
     if any(w in triggers for w in window):

@@ -57,6 +57,17 @@ def test_negated_diagnoses_are_not_tagged():
     assert "J18.9" not in codes("Pneumonia was ruled out.", "en")
 
 
+def test_japanese_and_chinese_negations_after_the_name():
+    assert "J18.9" not in codes("胸部X線で肺炎を認めない。", "ja")
+    assert "J18.9" in codes("胸部X線で肺炎を認める。", "ja")
+    assert "E14" not in codes("糖尿病の既往はない。", "ja")
+    assert "E14" in codes("糖尿病の既往がある。", "ja")
+    assert not {"A15", "A16"} & codes("結核は否定的であった。", "ja")
+    assert not any(c.startswith("B1") for c in codes("乙肝表面抗原阴性。", "zh-Hans"))
+    # the negation is in the next sentence: the first mention stands
+    assert "J18.9" in codes("肺炎を認める。発熱なし。", "ja")
+
+
 def test_negation_stays_in_its_sentence():
     prepared = PreparedText.of("No fever. Pneumonia on imaging.")
     start = prepared.folded.index("pneumonia")
