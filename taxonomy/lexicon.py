@@ -23,7 +23,7 @@ from textkit import fold, has_cjk, words
 from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
 
 TAGGER_NAME = "lexicon"
-WEIGHTS = {"synonym": 0.9, "abbreviation": 0.85, "strong_cue": 0.7, "cue": 0.4}
+WEIGHTS = {"synonym": 0.9, "abbreviation": 0.85, "strong_cue": 0.7, "cue": 0.4, "setting": 0.5}
 NEGATED_CUE_FACTOR = 0.4
 MIN_WORD_CHARS = 3
 
@@ -99,6 +99,11 @@ class _Entry:
         return WEIGHTS[self.kind]
 
 
+def _is_acronym(name: str) -> bool:
+    """'UBS', 'UPA', 'ICU': matched with their case, like abbreviations."""
+    return name.isupper() and " " not in name and len(name) <= 6
+
+
 def _base(language: str) -> str:
     return language.split("-")[0].lower() if language != ANY_LANGUAGE else ANY_LANGUAGE
 
@@ -117,6 +122,7 @@ class Lexicon:
                 ("abbreviation", term.abbreviations),
                 ("strong_cue", term.strong_cues),
                 ("cue", term.cues),
+                ("setting", term.settings),
             )
             for kind, mapping in sources:
                 for language, names in mapping.items():
@@ -124,7 +130,7 @@ class Lexicon:
                     for name in names:
                         if has_cjk(name):
                             cjk[fold(name)].append(entry)
-                        elif kind == "abbreviation":
+                        elif kind == "abbreviation" or (kind == "setting" and _is_acronym(name)):
                             key = words(name)
                             if key:
                                 self.cased[key].append(entry)
@@ -303,21 +309,24 @@ class LexiconTagger:
         diagnoses: list[TagHit] = []
         for vocabulary in self.vocabularies:
             evidence: dict[str, dict[str, float]] = defaultdict(dict)
+            settings: dict[str, dict[str, float]] = defaultdict(dict)
             named_spans: list[tuple[int, int]] = []
             for entry, start, end in lexicon_for(vocabulary).find(prepared, text.language):
                 if entry.kind == "synonym":
                     named_spans.append((start, end))
                 weight = entry.weight
-                if vocabulary is Vocabulary.ICD10 or entry.kind in ("cue", "strong_cue"):
+                if vocabulary is Vocabulary.ICD10 or entry.kind in ("cue", "strong_cue", "setting"):
                     if is_negated(prepared, start, end, text.language):
                         if vocabulary is Vocabulary.ICD10:
                             continue
                         weight *= NEGATED_CUE_FACTOR
                     if vocabulary is Vocabulary.ICD10 and is_family_history(prepared, start):
                         continue
-                surface = text.text[start:end]
-                key = fold(surface)
-                evidence[entry.code][key] = max(evidence[entry.code].get(key, 0.0), weight)
+                key = fold(text.text[start:end])
+                target = settings if entry.kind == "setting" else evidence
+                target[entry.code][key] = max(target[entry.code].get(key, 0.0), weight)
+            for code, places in settings.items():  # where the patient is seen counts once, however named
+                evidence[code]["in " + ", ".join(sorted(places))] = max(places.values())
             if vocabulary is Vocabulary.ICD10:
                 for composed in composer().compose(prepared):
                     if _inside_a_longer_name(composed.start, composed.end, named_spans):

@@ -39,6 +39,8 @@ class Term:
     `synonyms` is every name in every language (English first), the flat form other stages match
     against; `names` holds the same names by language. `abbreviations` are matched case-sensitively
     (`*` = any language); `cues` and `strong_cues` are words that suggest the term without naming it.
+    `settings` name where a patient is seen ('UBS', 'pronto-socorro'): weak evidence, since a question
+    set in an emergency room or a health centre is often about something else.
     """
 
     code: str
@@ -49,6 +51,7 @@ class Term:
     abbreviations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     strong_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    settings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def synonyms(self) -> tuple[str, ...]:

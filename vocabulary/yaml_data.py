@@ -61,6 +61,7 @@ def _terms_from_tree(
                 abbreviations=with_traditional(as_tuple_map(node.get("abbr"))),
                 cues=with_traditional(as_tuple_map(node.get("cues"))),
                 strong_cues=with_traditional(as_tuple_map(node.get("strong_cues"))),
+                settings=with_traditional(as_tuple_map(node.get("settings"))),
             )
         )
         out.extend(_terms_from_tree(node.get("children") or [], levels, code, depth + 1))

@@ -87,6 +87,25 @@ def test_child_age_points_to_pediatrics():
     assert "pediatrics" in codes("Menina de 6 anos com dor de garganta.", "pt-BR", Vocabulary.SPECIALTY)
 
 
+def test_where_the_patient_is_seen_counts_less_than_what_the_question_is_about():
+    # A diabetes question set in a health centre (named twice: 'unidade básica de saúde (UBS)') is
+    # an endocrinology question; the setting alone still gives family medicine, weakly.
+    tagger = LexiconTagger([Vocabulary.SPECIALTY])
+    text = (
+        "Homem de 58 anos comparece à unidade básica de saúde (UBS) com glicemia de jejum de 160 mg/dL "
+        "e hemoglobina glicada de 8,1%, em uso de metformina."
+    )
+    hits = {h.code: h for h in tagger.tag_one(TextToTag(text, "pt-BR"))}
+    assert hits["endocrinology"].confidence > hits["family_medicine"].confidence
+    assert hits["family_medicine"].confidence == 0.5
+    assert hits["family_medicine"].evidence == "in ubs, unidade basica de saude"
+    alone = {h.code: h.confidence for h in tagger.tag_one(TextToTag("Atendido no pronto-socorro.", "pt-BR"))}
+    assert alone == {"emergency_medicine": 0.5}
+    # A family-medicine concept is not a setting: it still weighs as a strong cue.
+    concept = tagger.tag_one(TextToTag("A equipe fez a visita domiciliar e montou o genograma.", "pt-BR"))
+    assert {h.code: h.confidence for h in concept}["family_medicine"] > 0.9
+
+
 def test_empty_and_non_medical_text_get_no_tags_and_say_why():
     assert tag_text("", "en").tags == [] and tag_text("", "en").reason == NO_TEXT
     result = tag_text("The weather was lovely and we walked to the park after lunch.", "en")
