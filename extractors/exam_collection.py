@@ -700,6 +700,7 @@ def read_collection(
         )
     _unique_keys(keys, fields["id"])
     _mark_uniform_keys(result.questions)
+    _mark_option_count_outliers(result.questions)
     return result
 
 
@@ -708,13 +709,47 @@ UNIFORM_KEY_SHARE = 0.9
 SUSPICIOUS_KEY = "suspicious key"
 
 
+SUSPICIOUS_OPTIONS = "suspicious options"
+OUTLIER_MIN_GROUP = 20
+OUTLIER_MODE_SHARE = 0.8
+OUTLIER_EXTRA = 3
+
+
+def _group_of(question: CollectionQuestion) -> str:
+    return question.key.rsplit("/", 1)[0] if "/" in question.key else ""
+
+
+def _mark_option_count_outliers(questions: list[CollectionQuestion]) -> None:
+    """In a session of 20+ questions that (nearly) all have n options, one with n + 3 or more holds
+    another question's options too (a question missing from the session: 46 shows 10 options, the
+    five of 47 after its own five): it is marked, and the item stage rejects it."""
+    groups: dict[str, list[CollectionQuestion]] = defaultdict(list)
+    for question in questions:
+        if question.options:
+            groups[_group_of(question)].append(question)
+    for group, members in groups.items():
+        if len(members) < OUTLIER_MIN_GROUP:
+            continue
+        usual, count = Counter(len(q.options) for q in members).most_common(1)[0]
+        if count / len(members) < OUTLIER_MODE_SHARE:
+            continue
+        where = f" in {group}" if group else ""
+        for question in members:
+            if len(question.options) >= usual + OUTLIER_EXTRA:
+                note = (
+                    f"{SUSPICIOUS_OPTIONS}: {len(question.options)} options where {count} of the "
+                    f"{len(members)} questions{where} have {usual} (another question's options merged in?)"
+                )
+                question.answer_note = "; ".join(filter(None, [note, question.answer_note]))
+
+
 def _mark_uniform_keys(questions: list[CollectionQuestion]) -> None:
     """A sheet, session or file of 20+ questions whose keys are (nearly) all the same answer holds a
     placeholder key, not a real one (a bank's 59th exam has [1] for all 200): its questions are marked."""
     groups: dict[str, list[CollectionQuestion]] = defaultdict(list)
     for question in questions:
         if question.answers and not question.annulled:
-            groups[question.key.rsplit("/", 1)[0] if "/" in question.key else ""].append(question)
+            groups[_group_of(question)].append(question)
     for group, members in groups.items():
         if len(members) < UNIFORM_KEY_MIN:
             continue

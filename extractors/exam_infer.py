@@ -15,7 +15,7 @@ from extractors.exam_collection import _present, _read, _select_rows, read_colle
 from extractors.exam_option_text import split_option_text
 from schemas import RecordError
 from schemas.source_options import ExamOptions
-from textkit import detect_language
+from textkit import detect_language, script_of_language
 
 SAMPLE = 300
 NAMES: dict[str, re.Pattern[str]] = {
@@ -223,6 +223,17 @@ def _edition_patterns(uris: list[str], rows: list[dict[str, Any]], fields: dict[
     return out
 
 
+def _unique_within(rows: list[dict[str, Any]], field: str, group: str) -> bool:
+    """Whether a field's values never repeat inside one group of rows (a number per session)."""
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        pair = (str(row.get(group)), str(row.get(field)))
+        if pair in seen or not _present(row.get(field)):
+            return False
+        seen.add(pair)
+    return bool(seen)
+
+
 def _key_file(
     files: list[tuple[BankFile, list[dict[str, Any]]]], ids: set[str]
 ) -> tuple[BankFile, str, str] | None:
@@ -308,6 +319,18 @@ def infer_mapping(files: list[BankFile]) -> Inferred:
     # keyed objects: the key is the id when the rows have none (or theirs repeat)
     if fields["id"] is None and any("_key" in r for r in sample) and _unique(main_rows, "_key"):
         fields["id"] = "_key"
+    elif fields["edition_session"] is None and any("_key" in r for r in sample):
+        # an object keyed by session or booklet ({"1": [...], "2": [...]}): the key names the session,
+        # and an id that repeats across sessions but not within one is the question number
+        fields["edition_session"] = "_key"
+        notes.append(
+            "edition_session: the key the questions are grouped under; value_maps.edition_session and "
+            ".edition_year can give each key its name and year"
+        )
+        if fields["number"] is None:
+            per_session = [k for k in _by_name(keys, "id") if _unique_within(main_rows, k, "_key")]
+            if per_session:
+                fields["number"] = per_session[0]
     question_files = [f.uri for f, rows, _k, s in scored if s == stem and rows]
     key_files: list[str] = []
     if fields["answers"] is None:
@@ -327,11 +350,15 @@ def infer_mapping(files: list[BankFile]) -> Inferred:
     if fields["answers"]:
         options.update(_answer_format(sample, fields["answers"], typed))
     options.update(_edition_patterns(question_files, sample, fields))
-    languages = Counter(detect_language(str(r.get(stem, ""))) for r in sample)
+    # languages over every question file (a bank's few English questions may sit in one file)
+    every_file = [r for f, rows, _k, s in scored if s == stem for r in rows[:SAMPLE]]
+    languages = Counter(detect_language(str(r.get(stem, ""))) for r in every_file)
     languages.pop(None, None)
     language = languages.most_common(1)[0][0] if languages else None
     row_languages = [
-        tag for tag, count in languages.items() if tag != language and count >= max(2, 0.02 * len(sample))
+        tag
+        for tag, count in languages.items()
+        if tag != language and (count >= max(2, 0.02 * len(every_file)) or _other_script(tag, language))
     ]
     if row_languages:
         options["row_languages"] = row_languages
@@ -354,6 +381,12 @@ def infer_mapping(files: list[BankFile]) -> Inferred:
         unmapped=unmapped,
         notes=notes,
     )
+
+
+def _other_script(tag: str, language: str | None) -> bool:
+    """Whether a row language is written in another script than the bank's: then one row is evidence
+    enough (an English question in a Hebrew bank), where a second Latin language needs several."""
+    return language is not None and script_of_language(tag) != script_of_language(language)
 
 
 def preview(

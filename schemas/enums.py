@@ -95,6 +95,7 @@ class ReasonCode(StrEnum):
     UNSUPPORTED_ANSWER = "unsupported_answer"
     ANSWER_COUNT_MISMATCH = "answer_count_mismatch"
     SUSPICIOUS_KEY = "suspicious_key"
+    SUSPICIOUS_OPTIONS = "suspicious_options"
     AMBIGUOUS_ANSWER = "ambiguous_answer"
     EXACT_DUPLICATE = "exact_duplicate"
     NEAR_DUPLICATE = "near_duplicate"

@@ -129,6 +129,8 @@ def exam_question_to_item(question: ExamQuestion, image_policy: str = "reject") 
         raise RecordError(
             ReasonCode.SUSPICIOUS_KEY, f"the answer key looks like a placeholder ({question.answer_note})"
         )
+    if question.answer_note and question.answer_note.startswith("suspicious options"):
+        raise RecordError(ReasonCode.SUSPICIOUS_OPTIONS, f"the options look wrong ({question.answer_note})")
     stem = normalise_text(question.stem)
     if not stem:
         raise RecordError(ReasonCode.MISSING_FIELD, "question has no stem")

@@ -10,12 +10,13 @@ from textkit.chinese import (
 )
 from textkit.fold import fold, match_form, normalize_text
 from textkit.language import detect_language, language_matches
-from textkit.scripts import has_cjk, has_han
+from textkit.scripts import has_cjk, has_han, script_of_language
 from textkit.sentences import ARTICLE, CAPITALISED, EVERY_STOP, PROSE, SentenceRule, split_sentences
 from textkit.spelling import american_spelling, fold_spelling
 from textkit.tokens import tokens, word_spans, words
 
 __all__ = [
+    "script_of_language",
     "ARTICLE",
     "CAPITALISED",
     "EVERY_STOP",

@@ -24,3 +24,25 @@ def has_cjk(text: str) -> bool:
 def has_han(text: str) -> bool:
     """Whether text holds Han characters (the ones OpenCC converts; kana not counted)."""
     return bool(_HAN.search(text))
+
+
+_SCRIPT_OF_LANGUAGE = {
+    **dict.fromkeys(("he", "yi"), "Hebrew"),
+    **dict.fromkeys(("ar", "fa", "ur", "ps"), "Arabic"),
+    **dict.fromkeys(("ru", "uk", "bg", "sr", "be", "kk", "mk", "mn"), "Cyrillic"),
+    "el": "Greek",
+    "ja": "Japanese",
+    "zh": "Han",
+    "ko": "Hangul",
+    "th": "Thai",
+    **dict.fromkeys(("hi", "mr", "ne"), "Devanagari"),
+}
+
+
+def script_of_language(tag: str) -> str:
+    """The script a language is written in ('he' -> Hebrew, 'zh-Hant' -> Han; Latin by default).
+
+    Two languages on different scripts are told apart reliably even on one short text, where two
+    languages on the same script (Spanish and Portuguese) are not.
+    """
+    return _SCRIPT_OF_LANGUAGE.get(tag.split("-")[0].lower(), "Latin")

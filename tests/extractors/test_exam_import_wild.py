@@ -93,6 +93,17 @@ def test_jp_rinsho_placeholder_keys_and_choose_two_mismatches_are_not_released(i
     assert "電子天秤" in mismatch[0].payload
 
 
+def test_jp_rinsho_question_holding_the_options_of_a_missing_one_is_not_released(imported) -> None:
+    # 61st AM: question 47 is missing and its five options follow the five of question 46
+    extracted, items = imported("jp_rinsho")
+    merged = next(q for q in extracted.records if q.stem.startswith("皮膚と同様の上皮組織を有するのは"))
+    assert len(merged.options) == 10
+    assert (merged.answer_note or "").startswith("suspicious options: 10 options where")
+    rejected = [r for r in items.rejections if r.reason_code == "suspicious_options"]
+    assert len(rejected) == 1 and "have 5" in rejected[0].message
+    assert all(len(i.options) == 5 for i in items.records)
+
+
 def test_pe_conareme_year_from_the_folder_and_four_or_five_option_columns(imported) -> None:
     extracted, items = imported("pe_conareme")
     assert len(extracted.records) == 300
