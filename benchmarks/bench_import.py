@@ -7,12 +7,16 @@ seeded items to look at. The chain run is
 ingest -> exam extraction -> synthesis (the stages that import a bank); `medforge build SPEC` runs the
 same and then tags, dedups and writes the release.
 
-    PYTHONPATH=$PWD python benchmarks/bench_import.py [--sample 10] [SPEC.yaml ...]
+    PYTHONPATH=$PWD python benchmarks/bench_import.py [--sample 10] [--inferred] [SPEC.yaml ...]
+
+With --inferred each collection is also imported as a new user would: `medforge import` on the folder
+that holds the spec's files writes a spec, which is built with no edit and checked by hand the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -25,6 +29,7 @@ import yaml
 
 from extractors.exams import extract_exam_questions
 from schemas import load_spec
+from schemas.spec import glob_files
 from scrapers.ingest import ingest_sources
 from synthesis.generate import synthesize_items
 
@@ -66,8 +71,25 @@ def check_by_hand(name: str, questions: list, released: set[str]) -> tuple[int, 
     return right, len(expected), wrong
 
 
-def run(spec_path: Path, sample: int) -> dict[str, object]:
-    """The books of one collection's import."""
+def inferred_spec(spec_path: Path, out: Path) -> Path:
+    """The spec `medforge import` writes for the folder holding a hand-written spec's files."""
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    spec = load_spec(spec_path)
+    files = [
+        p for source in spec.sources for pattern in source.paths for p in glob_files(spec.resolve(pattern))
+    ]
+    folder = Path(os.path.commonpath([str(f.parent) for f in files])) if len(files) > 1 else files[0]
+    result = CliRunner().invoke(app, ["--quiet", "import", str(folder), "--out", str(out)])
+    if result.exit_code != 0:
+        raise RuntimeError(f"medforge import {folder} failed: {result.output.strip()[-300:]}")
+    return out
+
+
+def run(spec_path: Path, sample: int, name: str | None = None) -> dict[str, object]:
+    """The books of one collection's import (`name`: the collection, when the spec is not named so)."""
     spec = load_spec(spec_path)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,10 +103,10 @@ def run(spec_path: Path, sample: int) -> dict[str, object]:
     rows = len(extracted.records) + sum(1 for r in extracted.rejections if r.record_type == "ExamQuestion")
     picked = random.Random(0).sample(list(items.records), min(sample, len(items.records)))
     right, checked, wrong = check_by_hand(
-        spec_path.stem, list(extracted.records), {i.source_key for i in items.records}
+        name or spec_path.stem, list(extracted.records), {i.source_key for i in items.records}
     )
     return {
-        "spec": spec_path.stem,
+        "spec": spec_path.stem if name is None else f"{name} (import)",
         "files": len(documents.records),
         "rows": rows,
         "questions": len(extracted.records),
@@ -103,15 +125,23 @@ def main() -> None:
     parser.add_argument("specs", nargs="*", type=Path)
     parser.add_argument("--sample", type=int, default=0, help="items per collection to print")
     parser.add_argument("--rejections", type=int, default=0, help="rejections per collection to print")
+    parser.add_argument(
+        "--inferred", action="store_true", help="also build the spec `medforge import` writes"
+    )
     args = parser.parse_args()
     specs = args.specs or sorted(SPECS.glob("*.yaml"))
     print(
         f"{'collection':28} {'files':>5} {'rows':>6} {'extracted':>9} {'released':>8} {'s':>6} "
         f"{'checked':>7}  rejected by reason"
     )
-    for spec_path in specs:
+    runs = [(spec_path, None) for spec_path in specs]
+    if args.inferred:
+        runs += [(spec_path, spec_path.stem) for spec_path in specs]
+    scratch = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    for spec_path, name in runs:
         try:
-            result = run(spec_path, args.sample)
+            path = spec_path if name is None else inferred_spec(spec_path, scratch / f"{name}.yaml")
+            result = run(path, args.sample, name)
         except Exception as error:  # one bank's failure is a line of the report, not the end of it
             print(f"{spec_path.stem:28} FAILED: {type(error).__name__}: {error}")
             continue
