@@ -72,6 +72,19 @@ _FAMILY_BEFORE = re.compile(
     r"historico familiar|antecedentes familiares|mae|pai|irma|irmao|madre|padre|antecedents familiaux|"
     r"mere|pere|wywiad rodzinny|matka|ojciec)\b"
 )
+# The patient's past: a disease in a sentence about the history or known comorbidities ('past medical
+# history of hypertension', 'antecedentes de asma') is what the patient has had, rarely what the
+# item is about; such a name counts for HISTORY_FACTOR of its weight, so one mention alone falls
+# under the usual threshold while a disease the text keeps naming stays.
+_HISTORY_BEFORE = re.compile(
+    r"\b(?:history (?:of|includes|included|was (?:notable|significant) for|significant for)|"
+    r"(?:medical|surgical|past) history|known (?:case|history) of|previously diagnosed|"
+    r"antecedentes? (?:pessoa(?:l|is) |patologicos? |personales )?(?:de|:)|"
+    r"historia (?:previa|pregressa|patologica) de|historico de|antecedents? (?:de|d')|"
+    r"w wywiadzie)\b"
+)
+HISTORY_FACTOR = 0.5
+_CJK_HISTORY_BEFORE = re.compile(r"(既往史|既往|病史|既往歴|既往に)[^。；;]{0,20}$")
 _CJK_FAMILY_BEFORE = re.compile(
     r"(家族史|家族中|家族|母亲|父亲|母親|父親|兄弟|姐妹|其母|其父|家族歴|祖母|祖父)[^。；;]{0,12}$"
 )
@@ -215,6 +228,14 @@ def is_negated(prepared: PreparedText, start: int, end: int, language: str | Non
     return any(a in " ".join(words(after)[:4]) for a in _NEGATION_AFTER)
 
 
+def is_past_history(prepared: PreparedText, start: int) -> bool:
+    """Whether a mention sits in a sentence about the patient's past history or known comorbidities."""
+    before = prepared.folded[prepared.sentence_start(start) : start]
+    if has_cjk(prepared.folded[start : start + 1]):
+        return bool(_CJK_HISTORY_BEFORE.search(before))
+    return bool(_HISTORY_BEFORE.search(before))
+
+
 def is_family_history(prepared: PreparedText, start: int) -> bool:
     """Whether a mention sits in a sentence about a relative or the family history, not the patient."""
     before = prepared.folded[prepared.sentence_start(start) : start]
@@ -322,6 +343,8 @@ class LexiconTagger:
                         weight *= NEGATED_CUE_FACTOR
                     if vocabulary is Vocabulary.ICD10 and is_family_history(prepared, start):
                         continue
+                    if vocabulary is Vocabulary.ICD10 and is_past_history(prepared, start):
+                        weight *= HISTORY_FACTOR
                 key = fold(text.text[start:end])
                 target = settings if entry.kind == "setting" else evidence
                 target[entry.code][key] = max(target[entry.code].get(key, 0.0), weight)

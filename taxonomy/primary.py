@@ -27,7 +27,7 @@ def is_codable(tag: TaxonomyTag) -> bool:
 
 
 def _rank(tag: TaxonomyTag) -> tuple[int, float, int, int, str]:
-    chapter = load_icd10().top_level(tag.code).code
+    chapter = _chapter(tag.code)
     # between equally sure codes, a malignant neoplasm names the case ('adenofibroma with invasive
     # carcinoma'), then the finer code
     malignant = "C00" <= tag.code[:3] <= "C97" and not "C77" <= tag.code[:3] <= "C79"  # not secondaries
@@ -73,6 +73,24 @@ def with_primary(
         key = (Vocabulary(primary.vocabulary), primary.code)
         merged[key] = merged.get(key, primary).model_copy(update={"primary": True})
     return sort_tags(merged.values())
+
+
+SYMPTOMS = "XVIII"
+
+
+def without_symptoms_beside(tags: Sequence[TaxonomyTag], primary: TaxonomyTag | None) -> list[TaxonomyTag]:
+    """An item about a disease keeps no symptom codes: 'pain' (R52) and 'fever' (R50) in a gout or
+    dengue case are what the disease showed, not what the item is about. With no disease primary,
+    symptoms stay: then they are what the item is about."""
+    if primary is None or _chapter(primary.code) in NOT_A_DISEASE:
+        return list(tags)
+    return [
+        t for t in tags if Vocabulary(t.vocabulary) is not Vocabulary.ICD10 or _chapter(t.code) != SYMPTOMS
+    ]
+
+
+def _chapter(code: str) -> str:
+    return load_icd10().top_level(code).code
 
 
 def primary_tag(tags: Iterable[TaxonomyTag]) -> TaxonomyTag | None:

@@ -24,7 +24,7 @@ from taxonomy.embedding import EmbeddingSettings, EmbeddingTagger
 from taxonomy.fuzzy import FUZZY_WEIGHT, MAX_TEXT_WORDS, fuzzy_icd10
 from taxonomy.lexicon import LexiconTagger
 from taxonomy.llm import Completer, LLMTagger
-from taxonomy.primary import choose_primary, rank_codes, with_primary
+from taxonomy.primary import choose_primary, rank_codes, with_primary, without_symptoms_beside
 from vocabulary import as_vocabulary, load_vocabulary, vocabulary_versions
 
 KNOWN_TAGGERS = ("lexicon", "embedding", "llm", "source_labels")
@@ -220,7 +220,7 @@ def tag_benchmark_items(
     for item, result, answer_tags in zip(items, results, answers, strict=True):
         primary = choose_primary(answer_tags, result.tags)
         extra = [t for t in answer_tags if primary is not None and t.code in _with_ancestors(primary.code)]
-        result_tags = with_primary(result.tags, primary, extra)
+        result_tags = with_primary(without_symptoms_beside(result.tags, primary), primary, extra)
         tags = merge_existing(item.tags, result_tags)
         # tags are not part of an item's content id, so model_copy keeps the id valid
         tagged_items.append(item.model_copy(update={"tags": tags}) if tags != list(item.tags) else item)

@@ -45,7 +45,23 @@ def test_with_a_drug_answer_the_stem_disease_is_primary_not_a_symptom(make_item)
     (tagged,) = _tag([item])
     primary = primary_tag(tagged.tags)
     assert primary is not None and primary.code.startswith("K35")
-    assert {"R10", "R50"} & {t.code[:3] for t in _icd(tagged.tags)}  # symptoms kept, not primary
+    # the fever and the pain are what appendicitis showed: an item about a disease keeps no symptom code
+    codes = {t.code for t in _icd(tagged.tags)}
+    assert not any(c.startswith("R") for c in codes) and "XVIII" not in codes
+
+
+def test_a_disease_named_only_in_the_past_history_is_weaker_than_the_one_the_case_is_about(make_item):
+    history = "Her past medical history was significant for hypertension and hypothyroidism. "
+    text = history + "She presented with a painful swollen calf; ultrasound showed deep vein thrombosis."
+    codes = {t.code[:3] for t in _icd(tag_text(text, "en").tags)}
+    assert "I80" in codes and not {"I10", "E03"} & codes
+    # named in the history and again as what is happening now: coded
+    again = history + "Her hypertension was uncontrolled, 210/120 mmHg, with hypertensive retinopathy."
+    assert "I10" in {t.code[:3] for t in _icd(tag_text(again, "en").tags)}
+    # the same names outside a history sentence are coded as before
+    assert {"I10", "E03"} <= {
+        t.code[:3] for t in _icd(tag_text("Hypertension and hypothyroidism.", "en").tags)
+    }
 
 
 def test_symptom_codes_are_primary_only_without_a_disease():
