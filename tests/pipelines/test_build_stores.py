@@ -1,5 +1,5 @@
 """`medforge build --store` on file:// and s3:// (a moto server on 127.0.0.1), read back by validate,
-diff and select; a store that cannot be used is one error line naming it."""
+diff, select, dedup and publish; a store that cannot be used is one error line naming it."""
 
 from __future__ import annotations
 
@@ -131,6 +131,11 @@ def test_build_to_s3_publishes_releases_that_validate_diff_and_select_read(
     code, out, err = cli("select", f"{BENCHMARK}@1.0.1", "--where", "language:en", "--out", str(subset))
     assert code == 0 and "5 of 5 items match" in out, err
     assert pq.read_table(subset).num_rows == 5
+    code, out, err = cli("dedup", f"{BENCHMARK}@1.0.0", "--out", str(tmp_path / "dedup"))
+    assert code == 0 and "items 6  clusters 0" in out, err
+    code, out, err = cli("publish", f"{BENCHMARK}@1.0.1", "--to", str(tmp_path / "hub"))
+    assert code == 0 and f"wrote the Hub repository of {BENCHMARK}@1.0.1" in out, err
+    assert json.loads((tmp_path / "hub" / "manifest.json").read_text())["counts"]["items"] == 5
     assert len(list((tmp_path / "cache" / "releases").glob(f"*/{BENCHMARK}/*/manifest.json"))) == 2
 
     # a published version is never written again: the error names it
