@@ -365,18 +365,15 @@ def open_store(store: ReleaseStore | Path | str, **storage_options: Any) -> Rele
         return LocalStore(_local_path_of_file_url(text))
     try:
         import fsspec
-        import fsspec.config
         from fsspec.registry import known_implementations
     except ImportError:  # pragma: no cover - fsspec is a dependency
         raise StoreError(text, "needs fsspec (pip install fsspec)") from None
     if protocol not in known_implementations and protocol not in fsspec.available_protocols():
         raise StoreError(text, f"unknown protocol '{protocol}' (use a folder, file://, s3://, gs:// ...)")
     options = dict(storage_options)
-    configured = {**fsspec.config.conf.get(protocol, {}), **options}
-    if protocol in ("s3", "s3a") and os.environ.get("AWS_ENDPOINT_URL") and "endpoint_url" not in configured:
-        # explicit, so that the endpoint is part of the filesystem's identity, not read once per process
-        options["endpoint_url"] = os.environ["AWS_ENDPOINT_URL"]
     try:
+        # a fresh filesystem: no listing cached from before, and today's environment (AWS_ENDPOINT_URL,
+        # credentials, FSSPEC_<PROTOCOL>_<OPTION>) rather than that of the first store opened
         fs = fsspec.filesystem(protocol, skip_instance_cache=True, **options)
     except ImportError as error:
         raise StoreError(text, f"the {protocol}:// filesystem is not installed ({error})") from None
