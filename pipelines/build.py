@@ -15,7 +15,7 @@ from pipelines.definitions import definitions_for
 from pipelines.defs.release.jobs import BUILD_JOB
 from pipelines.paths import DEFAULT_HOME
 from pipelines.resources import BuildSettings, SpecResource
-from releases import release_dir
+from releases import LocalStore, open_store
 from schemas import ContractViolation, MedforgeError, ReleaseExistsError
 from schemas.spec import validate_version
 
@@ -29,12 +29,15 @@ class BuildOutcome:
     """A finished build: where the release is and what it holds."""
 
     release_path: Path
+    """A local folder holding the release (for a remote store, its cached copy)."""
     version: str
     content_hash: str
     items: int
     rejected: int
     run_id: str
     warnings: list[str] = field(default_factory=list)
+    location: str = ""
+    """Where the release was published: its folder, or its URL in a remote store."""
 
 
 def dagster_home(home: Path = DEFAULT_HOME) -> Path:
@@ -110,14 +113,14 @@ def run_build(
         validate_version(version)
     pinned = SpecResource.pinned(spec_path)  # read once: every step of the run sees this spec
     spec = pinned.get()
-    if version != "auto" and release_dir(Path(store_root), spec.benchmark, version).exists():
-        raise ReleaseExistsError(
-            spec.benchmark, version, str(release_dir(Path(store_root), spec.benchmark, version))
-        )
+    store = open_store(store_root)
+    store.check()  # an unreachable store fails now, not after the whole build
+    if version != "auto" and store.is_taken(spec.benchmark, version):
+        raise ReleaseExistsError(spec.benchmark, version, store.release_location(spec.benchmark, version))
     work = Path(work_root) if work_root else DEFAULT_HOME / "work" / spec.benchmark
     settings = BuildSettings(
         version=version,
-        store_root=str(Path(store_root).resolve()),
+        store_root=str(store.root.resolve()) if isinstance(store, LocalStore) else store.location,
         work_root=str(work.resolve()),
         cache_root=str(Path(cache_root).resolve()) if cache_root else "",
         strict=strict,
@@ -161,11 +164,12 @@ def run_build(
     if "warnings" in meta:
         warnings.extend(str(w) for w in meta["warnings"].value or [])
     return BuildOutcome(
-        release_path=Path(str(meta["path"].value)),
+        release_path=Path(str(meta["local_path"].value if "local_path" in meta else meta["path"].value)),
         version=str(meta["version"].value),
         content_hash=str(meta["content_hash"].value),
         items=int(meta["items"].value),
         rejected=int(meta["rejected"].value),
         run_id=result.run_id,
         warnings=warnings,
+        location=str(meta["path"].value),
     )

@@ -58,7 +58,10 @@ class BuildSettings(dg.ConfigurableResource):
     """Where one build writes: the release version, the store, the work folder and its caches."""
 
     version: str = Field(default="auto", description="release version; 'auto' takes the next free patch")
-    store_root: str = Field(default=str(DEFAULT_HOME / "releases"), description="release store folder")
+    store_root: str = Field(
+        default=str(DEFAULT_HOME / "releases"),
+        description="release store: a folder, a file:// URL or an fsspec URL such as s3://bucket/prefix",
+    )
     work_root: str = Field(
         default=str(DEFAULT_HOME / "work"),
         description="per-benchmark working folder: raw documents, images, stage outputs",

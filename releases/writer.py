@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import stat
 import subprocess
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
@@ -22,11 +19,11 @@ from releases.card import render_card, render_plots
 from releases.croissant import CROISSANT, croissant_metadata, validate_croissant, write_croissant
 from releases.eval_exports import write_eval_views, write_harness_tasks
 from releases.hub_metadata import front_matter, render_front_matter
-from releases.layout import CARD, IMAGES, MANIFEST, PLOTS, REJECTED, release_dir
+from releases.layout import CARD, IMAGES, MANIFEST, PLOTS, REJECTED
+from releases.store import ReleaseStore, open_store
 from schemas import (
     BenchmarkItem,
     Rejection,
-    ReleaseExistsError,
     arrow_schema,
     canonical_json,
     sha256_hex,
@@ -110,38 +107,25 @@ def _copy_images(items: Sequence[BenchmarkItem], image_root: Path | None, target
     return copied
 
 
-def _make_read_only(root: Path) -> None:
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file():
-            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+def write_release(store: ReleaseStore | Path | str, inputs: ReleaseInputs) -> Path:
+    """Write the release to `<store>/<benchmark>/<version>/` and return a local folder holding it.
 
-
-def write_release(store: Path, inputs: ReleaseInputs) -> Path:
-    """Write the release to `<store>/<benchmark>/<version>/` and return that folder.
-
-    The release is built in a staging folder beside its final place and renamed into place in one
-    step, so a crash leaves no half release; an existing version is never touched.
+    In a local store the release is built in a staging folder beside its final place and renamed into
+    place in one step (the returned folder is the release); in a remote store (an fsspec URL) it is
+    uploaded and published by a marker written last (the returned folder is its cached copy). Either
+    way a crash leaves no half release and an existing version is never touched.
     """
-    final = release_dir(store, inputs.benchmark, inputs.version)
-    if final.exists():
-        raise ReleaseExistsError(inputs.benchmark, inputs.version, str(final))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = final.parent / f".staging-{inputs.version}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
+    target = open_store(store)
+    staging = target.begin(inputs.benchmark, inputs.version)
     try:
         manifest = _write_contents(staging, inputs)
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        _make_read_only(staging)
-        try:
-            os.rename(staging, final)
-        except OSError:
-            raise ReleaseExistsError(inputs.benchmark, inputs.version, str(final)) from None
+        return target.publish(staging, inputs.benchmark, inputs.version)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        target.abandon(staging)
         raise
-    return final
 
 
 def _write_contents(root: Path, inputs: ReleaseInputs) -> dict[str, Any]:

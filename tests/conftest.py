@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,3 +84,67 @@ def build_item(
 def make_item() -> Callable[..., BenchmarkItem]:
     """Factory fixture for valid items."""
     return build_item
+
+
+@dataclass(frozen=True)
+class S3Server:
+    """A moto S3 server on 127.0.0.1 with the environment pointed at it."""
+
+    endpoint: str
+
+    def new_bucket(self) -> str:
+        """An empty bucket of its own for one test."""
+        import boto3
+
+        name = f"medforge-{uuid.uuid4().hex[:12]}"
+        boto3.client("s3", endpoint_url=self.endpoint).create_bucket(Bucket=name)
+        return name
+
+    def keys(self, bucket: str, prefix: str = "") -> list[str]:
+        """Every object key under a prefix."""
+        import boto3
+
+        pages = boto3.client("s3", endpoint_url=self.endpoint).get_paginator("list_objects_v2")
+        return sorted(
+            o["Key"] for p in pages.paginate(Bucket=bucket, Prefix=prefix) for o in p.get("Contents", [])
+        )
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on a free loopback port for the module's tests; AWS_* variables point at it
+    (test credentials, no instance metadata lookups) and are restored when it stops."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {
+        "AWS_ACCESS_KEY_ID": "medforge-test",
+        "AWS_SECRET_ACCESS_KEY": "medforge-test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield S3Server(endpoint)
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

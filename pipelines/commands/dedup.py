@@ -18,7 +18,7 @@ from curation.curate import embedder_from_options, representative_rank
 from curation.dedup import METHOD_ORDER, find_duplicates
 from curation.references import load_item_texts
 from curation.texts import ItemText
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from pipelines.progress import cli_progress
 from releases import Release, resolve_release
 from schemas import BenchmarkItem, MedforgeError, from_table
@@ -32,7 +32,7 @@ ITEMS_HELP = (
 )
 
 
-def load_items(items: str, store: Path) -> tuple[list[ItemText], list[BenchmarkItem] | None]:
+def load_items(items: str, store: str | Path) -> tuple[list[ItemText], list[BenchmarkItem] | None]:
     """Comparable texts (and the items, when there are items) of a JSONL file, a Parquet split or a
     release: what `dedup` and `leakage` read."""
     path = Path(items)
@@ -75,9 +75,7 @@ def dedup(
     option: Annotated[
         list[str], typer.Option("--option", help="config key=value, e.g. semantic_threshold=0.9")
     ] = [],  # noqa: B006
-    store: Annotated[
-        Path, typer.Option("--store", help="release store (for benchmark@version)", envvar="MEDFORGE_STORE")
-    ] = DEFAULT_HOME / "releases",
+    store: Annotated[str, typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")] = DEFAULT_STORE,
 ) -> None:
     """Find duplicate clusters; writes DIR/clusters.jsonl {cluster_id, method, members, similarity}."""
     unknown = sorted(set(method) - set(METHOD_ORDER))

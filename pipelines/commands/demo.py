@@ -13,7 +13,7 @@ import typer
 import yaml
 
 from pipelines.commands.releases import console, print_outcome, progress_printer
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_HOME, DEFAULT_STORE, STORE_HELP
 from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
@@ -22,7 +22,7 @@ DEMO_SPEC = REPO_ROOT / "specs" / "demo.yaml"
 
 
 def demo(
-    store: Annotated[Path, typer.Option("--store", help="release store folder")] = DEFAULT_HOME / "releases",
+    store: Annotated[str, typer.Option("--store", help=STORE_HELP)] = DEFAULT_STORE,
 ) -> None:
     """Build the demo release from sample sources medforge generates (no network, no API key)."""
     from pipelines.build import local_instance, run_build

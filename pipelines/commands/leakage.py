@@ -15,7 +15,7 @@ from curation.curate import embedder_from_options
 from curation.leakage import reference_leaks
 from curation.references import load_references
 from pipelines.commands.dedup import ITEMS_HELP, load_items, parse_options
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from pipelines.progress import cli_progress
 from schemas import MedforgeError
 
@@ -35,9 +35,7 @@ def leakage(
     option: Annotated[
         list[str], typer.Option("--option", help="config key=value, e.g. leak_semantic_threshold=0.9")
     ] = [],  # noqa: B006
-    store: Annotated[
-        Path, typer.Option("--store", help="release store (for benchmark@version)", envvar="MEDFORGE_STORE")
-    ] = DEFAULT_HOME / "releases",
+    store: Annotated[str, typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")] = DEFAULT_STORE,
 ) -> None:
     """Flag items found in reference benchmarks; writes one flag per leaked item to DIR/leakage.jsonl."""
     if not reference:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from releases import resolve_release
 from releases.publish import HUB_PREFIX, publish_to_folder, publish_to_hub
 
@@ -21,9 +21,7 @@ def publish(
         str, typer.Option("--to", help="a folder (dry run: the repository's files) or hf://ORG/NAME")
     ],
     private: Annotated[bool, typer.Option("--private", help="create the Hub repository private")] = False,
-    store: Annotated[
-        Path, typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
-    ] = DEFAULT_HOME / "releases",
+    store: Annotated[str, typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")] = DEFAULT_STORE,
 ) -> None:
     """Write the Hub repository layout to a folder, or upload it (needs HF_TOKEN); a published
     version is never uploaded again."""

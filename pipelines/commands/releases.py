@@ -12,7 +12,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from pipelines.progress import cli_progress, is_quiet
 from releases import Release, diff_releases, resolve_release
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pipelines.build import BuildOutcome
 
 console = Console(soft_wrap=True)
-STORE_OPTION = typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
+STORE_OPTION = typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")
 
 
 def progress_printer(name: str, step: str) -> None:
@@ -35,7 +35,7 @@ def progress_printer(name: str, step: str) -> None:
 
 def print_outcome(outcome: BuildOutcome) -> None:
     """The summary every build prints."""
-    console.print(f"release [bold]{outcome.release_path}[/bold]")
+    console.print(f"release [bold]{outcome.location or outcome.release_path}[/bold]")
     console.print(
         f"  version {outcome.version}: {outcome.items} items, {outcome.rejected} rejected/quarantined"
     )
@@ -49,7 +49,7 @@ def build(
     version: Annotated[
         str, typer.Option("--version", help="release version, e.g. 1.0.0, or 'auto'")
     ] = "auto",
-    store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
+    store: Annotated[str, STORE_OPTION] = DEFAULT_STORE,
     cache_dir: Annotated[
         Path | None,
         typer.Option(
@@ -84,7 +84,7 @@ def build(
 
 def rebuild(
     release: Annotated[str, typer.Argument(help="benchmark@version or a release folder")],
-    store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
+    store: Annotated[str, STORE_OPTION] = DEFAULT_STORE,
 ) -> None:
     """Rebuild a release from its recorded manifest (in a scratch store) and compare content hashes."""
     from pipelines.build import run_build
@@ -119,7 +119,7 @@ def rebuild(
 def diff(
     old: Annotated[str, typer.Argument(help="older release: benchmark@version or folder")],
     new: Annotated[str, typer.Argument(help="newer release: benchmark@version or folder")],
-    store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
+    store: Annotated[str, STORE_OPTION] = DEFAULT_STORE,
     as_json: Annotated[bool, typer.Option("--json", help="print the whole diff as JSON")] = False,
 ) -> None:
     """Items added, removed and changed between two releases."""
@@ -141,7 +141,7 @@ def diff(
 
 def validate(
     release: Annotated[str, typer.Argument(help="benchmark@version or a release folder")],
-    store: Annotated[Path, STORE_OPTION] = DEFAULT_HOME / "releases",
+    store: Annotated[str, STORE_OPTION] = DEFAULT_STORE,
 ) -> None:
     """Check a release against the released-items data contract (Great Expectations)."""
     from data_contracts import validate_items

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 
-from pipelines.paths import DEFAULT_HOME
+from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from releases import Release, resolve_release
 from releases.layout import MANIFEST
 from schemas import BenchmarkItem, MedforgeError
@@ -21,7 +21,7 @@ from taxonomy.selection import select_items
 console = Console()
 
 
-def release_items_table(ref: str, store: Path) -> pa.Table:
+def release_items_table(ref: str, store: str | Path) -> pa.Table:
     """Every split of a release (folder or benchmark@version) as one table with a `split` column.
 
     A folder without a manifest (say, subsets written by `select`) works too: every Parquet file in
@@ -55,9 +55,7 @@ def select(
     release: Annotated[str, typer.Argument(help="release folder or benchmark@version")],
     where: Annotated[str, typer.Option("--where", help='query, e.g. "icd10:K70-K87 and modality:CT"')],
     out: Annotated[Path | None, typer.Option("--out", help="write the subset (.parquet or .jsonl)")] = None,
-    store: Annotated[
-        Path, typer.Option("--store", help="release store folder", envvar="MEDFORGE_STORE")
-    ] = DEFAULT_HOME / "releases",
+    store: Annotated[str, typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")] = DEFAULT_STORE,
     limit: Annotated[int, typer.Option("--limit", help="items to list when not writing")] = 20,
 ) -> None:
     """Select items of a release by taxonomy tags (and/or/not, ICD-10 ranges, hierarchy roll-up)."""

@@ -10,7 +10,7 @@ import pyarrow as pa
 from pipelines.metadata import stage_output
 from pipelines.quality import dominant_reasons, nothing_survived
 from pipelines.resources import BuildSettings, SpecResource
-from releases import Release, ReleaseInputs, assign_splits, next_version, write_release
+from releases import Release, ReleaseInputs, assign_splits, open_store, write_release
 from schemas import MedforgeError, Stage, StageResult, Vocabulary
 from taxonomy.coverage import empty_branches
 
@@ -84,8 +84,8 @@ def benchmark_release(
             f"language, its mapping) or raise quality.max_reason_share "
             f"({limit:.0%}{', --strict' if build.strict else ''})"
         )
-    store = build.store_root
-    version = next_version(store, benchmark.benchmark) if build.version == "auto" else build.version
+    store = open_store(build.store_root)
+    version = store.next_version(benchmark.benchmark) if build.version == "auto" else build.version
     path = write_release(
         store,
         ReleaseInputs(
@@ -106,9 +106,11 @@ def benchmark_release(
         ),
     )
     manifest = Release.open(path).manifest
+    location = store.release_location(benchmark.benchmark, version)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(path)),
+            "path": dg.MetadataValue.path(location),
+            **({"local_path": dg.MetadataValue.path(str(path))} if location != str(path) else {}),
             "version": version,
             "content_hash": manifest["content_hash"],
             "items": manifest["counts"]["items"],
