@@ -391,6 +391,11 @@ def _labels(value: Any) -> list[str]:
     return [_clean(value)]
 
 
+def image_refs_of(value: Any) -> list[str]:
+    """The image paths or URLs a row's image field holds (a string, a list, or objects with a url)."""
+    return _image_refs(value)
+
+
 def _image_refs(value: Any) -> list[str]:
     if not _present(value):
         return []

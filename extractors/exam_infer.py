@@ -11,7 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.exam_collection import _present, _read, _select_rows, read_collection, read_key_file
+from extractors.exam_collection import (
+    _present,
+    _read,
+    _select_rows,
+    image_refs_of,
+    read_collection,
+    read_key_file,
+)
 from extractors.exam_option_text import split_option_text
 from schemas import RecordError
 from schemas.source_options import ExamOptions
@@ -90,6 +97,8 @@ class Inferred:
     skipped: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    image_refs: list[str] = field(default_factory=list)
+    """Image paths the mapped image field gives in the sampled rows (to find the bank's image folder)."""
 
 
 def _rows_of(file: BankFile) -> list[dict[str, Any]]:
@@ -380,6 +389,9 @@ def infer_mapping(files: list[BankFile]) -> Inferred:
         skipped=skipped,
         unmapped=unmapped,
         notes=notes,
+        image_refs=[ref for r in sample for ref in image_refs_of(r.get(fields["images"]))][:50]
+        if fields.get("images")
+        else [],
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from extractors.exam_collection import read_collection, read_key_file
 from extractors.exam_html import parse_question_page
+from extractors.exam_image_files import attach_images
 from extractors.exam_pdf import is_answer_key, parse_answer_key_pdf, parse_exam_pdf
 from extractors.html_text import decode_html
 from schemas import (
@@ -308,10 +309,34 @@ def _edition_key(doc: SourceDocument) -> tuple[Any, ...]:
     return (doc.source_id, doc.edition_year, doc.edition_session)
 
 
+def _with_image_files(
+    spec: BenchmarkSpec, sources: dict[str, Any], records: list[ExamQuestion], image_dir: Path
+) -> list[ExamQuestion]:
+    """Records with the image files of their source's `image_root` attached, order kept."""
+    roots = {
+        source_id: spec.resolve(root)
+        for source_id, source in sources.items()
+        if (root := getattr(_options(source), "image_root", None))
+    }
+    if not roots:
+        return records
+    out = []
+    for question in records:
+        root = roots.get(question.source_id)
+        out.extend(attach_images([question], root, image_dir) if root is not None else [question])
+    return out
+
+
 def extract_exam_questions(
-    spec: BenchmarkSpec, documents: Sequence[SourceDocument], raw_store: Path
+    spec: BenchmarkSpec,
+    documents: Sequence[SourceDocument],
+    raw_store: Path,
+    image_dir: Path | None = None,
 ) -> StageResult[ExamQuestion]:
-    """Exam questions from every exam document of the spec; the chain's exam entry point."""
+    """Exam questions from every exam document of the spec; the chain's exam entry point.
+
+    With `image_dir`, the image files a source's `image_root` holds are attached to the questions that
+    name them (copied into `image_dir`, where the release writer finds them)."""
     raw_store = Path(raw_store)
     sources = {s.id: s for s in spec.sources if is_exam_source(s)}
     books: Books[ExamQuestion] = Books(Stage.EXTRACT)
@@ -376,6 +401,8 @@ def extract_exam_questions(
                 _reject(key, ReasonCode.MISSING_FIELD, "answer key without an exam paper of the same edition")
             )
     records = sorted(books.records, key=lambda q: (q.source_id, q.uri))  # stable: page/file order kept
+    if image_dir is not None:
+        records = _with_image_files(spec, sources, records, Path(image_dir))
     rejections = sorted(books.rejections, key=lambda r: (r.source_uri or "", r.record_id))
     # every exam document is one input unit, except that an answer key joins the paper it belongs to
     return books.result(
@@ -386,6 +413,7 @@ def extract_exam_questions(
             "documents_by_source": dict(sorted(by_source.items())),
             "annulled": sum(q.annulled for q in records),
             "needs_image": sum(q.needs_image for q in records),
+            "with_image_files": sum(bool(q.images) for q in records),
             "answer_keys_paired": len(used),
         },
     )

@@ -87,7 +87,12 @@ def _user_error(result: dg.ExecuteInProcessResult) -> BaseException | None:
                 return MedforgeError(
                     f"interrupted during step {event.step_key}: the run stopped and no release was written"
                 )
-            message = root.message.strip().splitlines()[-1] if root.message.strip() else root.cls_name or ""
+            lines = [
+                line.strip()
+                for line in root.message.strip().splitlines()
+                if line.strip() and not line.strip().startswith("For further information visit")
+            ]  # pydantic ends its errors with a link: the line before it says what was wrong
+            message = lines[-1] if lines else root.cls_name or ""
             if (root.cls_name or "") in MEDFORGE_ERRORS:
                 message = message.split(": ", 1)[-1]
             return MedforgeError(f"step {event.step_key} failed: {message}")

@@ -233,6 +233,10 @@ class ExamQuestion(Record):
     image_refs: list[str] = Field(
         default_factory=list, description="image paths or URLs the source gives for the question"
     )
+    images: list[ImageRef] = Field(
+        default_factory=list,
+        description="the question's images found on disk (image_root), content-addressed",
+    )
     depends_on_previous: bool = Field(
         default=False, description="the stem refers to the previous question ('承上題', 'the same patient')"
     )

@@ -169,6 +169,11 @@ class ExamOptions(SourceOptions):
         default=True,
         description="flag stems that point at a picture ('shown in the figure', '如圖') as needing an image",
     )
+    image_root: str | None = Field(
+        default=None,
+        description="folder the image field's paths are relative to (relative to base_dir, or absolute): "
+        "a question whose images are all found there is released with them as a VQA item",
+    )
 
 
 class ExamSiteOptions(CrawlOptions, ExamOptions):

@@ -107,7 +107,7 @@ def exam_flags(question: ExamQuestion, image_policy: str) -> list[Flag]:
         flags.append(Flag(kind="depends_on_previous", method="stem phrase", evidence=question.stem[:80]))
     if question.answer_note and question.answer_note.startswith(ALTERNATIVES_NOTE):
         flags.append(Flag(kind="alternative_answers", method="answer key", evidence=question.answer_note))
-    if question.needs_image and image_policy == "keep_flagged":
+    if question.needs_image and not question.images and image_policy == "keep_flagged":
         flags.append(Flag(kind="needs_image", method="exam_items", evidence=question.image_evidence))
     return flags
 
@@ -120,7 +120,7 @@ def exam_question_to_item(question: ExamQuestion, image_policy: str = "reject") 
     if question.annulled:
         why = f" ({question.answer_note})" if question.answer_note else ""
         raise RecordError(ReasonCode.ANNULLED, f"question was annulled by the exam board{why}")
-    if question.needs_image and image_policy != "keep_flagged":
+    if question.needs_image and not question.images and image_policy != "keep_flagged":
         raise RecordError(
             ReasonCode.NEEDS_IMAGE,
             f"question needs an image it does not have ({question.image_evidence or 'the source marks it'})",
@@ -163,6 +163,8 @@ def exam_question_to_item(question: ExamQuestion, image_policy: str = "reject") 
             f"the stem asks for {wanted} answers but the key gives {len(answers)}: {answers}",
         )
     task = TaskType.MCQ_MULTI if len(answers) > 1 and not alternatives else TaskType.MCQ_SINGLE
+    if question.images:  # a question shown with its picture: answered by looking at it
+        task = TaskType.VQA
     return _item(question, task, stem, options, answers, image_policy)
 
 
@@ -174,7 +176,8 @@ def _item(
     answers: list[str],
     image_policy: str,
 ) -> BenchmarkItem:
-    item_id = BenchmarkItem.make_id(task, question.language, stem, options, answers)
+    hashes = [image.sha256 for image in question.images]
+    item_id = BenchmarkItem.make_id(task, question.language, stem, options, answers, hashes)
     return BenchmarkItem(
         item_id=item_id,
         source_key=question.record_id,
@@ -184,6 +187,7 @@ def _item(
         options=options,
         answers=answers,
         explanation=normalise_text(question.explanation) if question.explanation else None,
+        images=list(question.images),
         release_time=ReleaseTime(
             year=question.edition_year,
             session=question.edition_session,

@@ -12,6 +12,7 @@ import yaml
 from rich.console import Console
 from rich.markup import escape
 
+from extractors.exam_image_files import infer_image_root
 from extractors.exam_infer import BankFile, infer_mapping, preview
 from schemas import MedforgeError, RecordError
 from scrapers.ingest import MEDIA_TYPES
@@ -75,6 +76,10 @@ def import_bank(
         "paths": inferred.question_files + inferred.key_files,
         "options": {"exam": base.name, **inferred.options},
     }
+    image_root = infer_image_root(inferred.image_refs, [p.resolve() for p in paths if p.is_dir()] or [base])
+    if image_root is not None:
+        source["options"]["image_root"] = os.path.relpath(image_root, base)
+        inferred.notes.append(f"images: found under {image_root} (image_root)")
     where = out.resolve().parent if out else Path.cwd()
     spec = {
         "benchmark": name,

@@ -23,7 +23,9 @@ def exam_questions(
 ) -> dg.Output[StageResult]:
     from extractors.exams import extract_exam_questions
 
-    return stage_output(extract_exam_questions(spec.get(), source_documents.records, build.raw_store()))
+    return stage_output(
+        extract_exam_questions(spec.get(), source_documents.records, build.raw_store(), build.image_dir())
+    )
 
 
 @dg.asset(
