@@ -62,7 +62,9 @@ def check_by_hand(name: str, questions: list, released: set[str]) -> tuple[int, 
                     problems.append("not released")
             if "year" in entry and question.edition_year != entry["year"]:
                 problems.append(f"year {question.edition_year} != {entry['year']}")
-            if entry.get("needs_image") and (not question.needs_image or question.record_id in released):
+            if entry.get("needs_image") and (
+                not question.needs_image or (question.record_id in released and not question.images)
+            ):
                 problems.append("needs an image but released as text")
         if problems:
             wrong.append(f"{entry['stem'][:30]}: {'; '.join(problems)}")
@@ -95,7 +97,7 @@ def run(spec_path: Path, sample: int, name: str | None = None) -> dict[str, obje
     with tempfile.TemporaryDirectory() as tmp:
         raw, work = Path(tmp) / "raw", Path(tmp) / "work"
         documents = ingest_sources(spec, raw, work)
-        extracted = extract_exam_questions(spec, documents.records, raw)
+        extracted = extract_exam_questions(spec, documents.records, raw, Path(tmp) / "images")
         items = synthesize_items(spec, extracted.records, [], [])
     seconds = time.perf_counter() - started
     reasons = Counter(f"extract:{r.reason_code}" for r in extracted.rejections)
