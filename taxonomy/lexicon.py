@@ -362,8 +362,10 @@ class LexiconTagger:
                     code = composed.code
                     evidence[code][key] = max(evidence[code].get(key, 0.0), composed.weight)
             if vocabulary is Vocabulary.SPECIALTY:
-                for code, weight, note in age_specialty_cues(patient_age_years(prepared.folded)):
+                age = patient_age_years(prepared.folded)
+                for code, weight, note in age_specialty_cues(age):
                     evidence[code][note] = weight
+                _population_takes_organ_evidence(evidence, age)
             found = [
                 TagHit(
                     vocabulary, code, round(noisy_or(list(ev.values())), 4), self.name, "; ".join(sorted(ev))
@@ -376,6 +378,33 @@ class LexiconTagger:
         if Vocabulary.SPECIALTY in self.vocabularies and diagnoses:
             hits = _merge_specialty_from_diagnoses(hits, diagnoses)
         return hits
+
+
+CHILD_AGE = 13
+POPULATION_STRONG = 0.7
+
+
+def _population_takes_organ_evidence(evidence: dict[str, dict[str, float]], age: float | None) -> None:
+    """Who the patient is decides who treats the disease: a child's pneumonia is paediatrics' and a
+    pregnant woman's dengue obstetrics', so for a child (stated age under 13, or a strong child cue
+    with no age) or a pregnancy (a strong obstetric cue) the internal-medicine evidence counts for
+    paediatrics or obstetrics too, and the population specialty is never ranked below an organ one."""
+    table = load_vocabulary(Vocabulary.SPECIALTY)
+    organ = {
+        f"{code}: {key}": weight
+        for code, found in evidence.items()
+        if table.is_under(code, "internal_medicine") or code == "internal_medicine"
+        for key, weight in found.items()
+    }
+    if not organ:
+        return
+    child = "pediatrics"
+    child_cue = max([*evidence.get(child, {}).values(), *evidence.get("neonatology", {}).values(), 0.0])
+    if (age is not None and age < CHILD_AGE) or (age is None and child_cue >= POPULATION_STRONG):
+        evidence[child].update(organ)
+    pregnancy = max(evidence.get("obstetrics", {}).values(), default=0.0)
+    if pregnancy >= POPULATION_STRONG and (age is None or age >= CHILD_AGE):
+        evidence["obstetrics"].update(organ)
 
 
 def _inside_a_longer_name(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

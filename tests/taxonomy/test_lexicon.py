@@ -106,6 +106,21 @@ def test_where_the_patient_is_seen_counts_less_than_what_the_question_is_about()
     assert {h.code: h.confidence for h in concept}["family_medicine"] > 0.9
 
 
+def test_a_childs_or_a_pregnant_womans_disease_ranks_paediatrics_or_obstetrics_first():
+    tagger = LexiconTagger([Vocabulary.SPECIALTY])
+
+    def ranked(text: str) -> list[str]:
+        hits = sorted(tagger.tag_one(TextToTag(text, "pt-BR")), key=lambda h: -h.confidence)
+        return [h.code for h in hits]
+
+    child = "Menino de 7 anos com febre, tosse produtiva, dispneia e estertores; radiografia com pneumonia."
+    assert ranked(child)[0] == "pediatrics"
+    adult = "Homem de 47 anos com febre, tosse produtiva, dispneia e estertores; radiografia com pneumonia."
+    assert ranked(adult)[0] != "pediatrics" and "pediatrics" not in ranked(adult)
+    pregnant = "Primigesta de 23 anos, 18 semanas de gestação, com febre, exantema e artralgia: dengue?"
+    assert ranked(pregnant)[0] == "obstetrics"
+
+
 def test_empty_and_non_medical_text_get_no_tags_and_say_why():
     assert tag_text("", "en").tags == [] and tag_text("", "en").reason == NO_TEXT
     result = tag_text("The weather was lovely and we walked to the park after lunch.", "en")
