@@ -4,7 +4,10 @@ The default is in process: a build's steps share one interpreter, so torch, the 
 embedding model load once per run, as in `medforge build` (with the multiprocess executor every step
 was a fresh process importing torch and loading models again: minutes per demo build).
 `MEDFORGE_EXECUTOR=multiprocess` runs steps in parallel, forked from a forkserver that has already
-imported medforge and torch, with `MEDFORGE_MAX_CONCURRENT` steps at a time (default: the CPUs).
+imported medforge and torch, with `MEDFORGE_MAX_CONCURRENT` steps at a time (default: the CPUs), of
+which at most `MEDFORGE_MAX_CRAWLS` are crawls (steps tagged `medforge/step: crawl`; default: no
+limit of their own). A run over several partitions of a `<family>_crawl` asset has one crawl step per
+source, so those run in parallel.
 """
 
 from __future__ import annotations
@@ -17,20 +20,35 @@ from schemas import SpecError
 
 EXECUTOR_ENV = "MEDFORGE_EXECUTOR"
 CONCURRENCY_ENV = "MEDFORGE_MAX_CONCURRENT"
+CRAWL_CONCURRENCY_ENV = "MEDFORGE_MAX_CRAWLS"
+CRAWL_STEP_TAG = ("medforge/step", "crawl")
+"""The op tag (key, value) of per-source crawl steps (`pipelines.defs.sources.assets`)."""
 EXECUTORS = ("in_process", "multiprocess")
 PRELOADED_MODULES = ["pipelines.definitions", "torch", "embeddings.fast"]
 """Imported once in the forkserver; every step process is forked with them already loaded."""
 
 
-def multiprocess_config() -> dict[str, object]:
-    """The multiprocess executor's config: concurrency from MEDFORGE_MAX_CONCURRENT, forkserver start."""
-    raw = os.environ.get(CONCURRENCY_ENV) or str(os.cpu_count() or 1)
+def _whole_number(env: str, default: str | None) -> int | None:
+    raw = os.environ.get(env) or default
+    if raw is None:
+        return None
     if not raw.isdigit() or int(raw) < 1:
-        raise SpecError(CONCURRENCY_ENV, f"must be a whole number of at least 1, got {raw!r}")
-    return {
-        "max_concurrent": int(raw),
+        raise SpecError(env, f"must be a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
+def multiprocess_config() -> dict[str, object]:
+    """The multiprocess executor's config: concurrency from MEDFORGE_MAX_CONCURRENT, crawl steps
+    limited by MEDFORGE_MAX_CRAWLS (a tag concurrency limit), forkserver start."""
+    config: dict[str, object] = {
+        "max_concurrent": _whole_number(CONCURRENCY_ENV, str(os.cpu_count() or 1)),
         "start_method": {"forkserver": {"preload_modules": list(PRELOADED_MODULES)}},
     }
+    crawls = _whole_number(CRAWL_CONCURRENCY_ENV, None)
+    if crawls is not None:
+        key, value = CRAWL_STEP_TAG
+        config["tag_concurrency_limits"] = [{"key": key, "value": value, "limit": crawls}]
+    return config
 
 
 def run_executor(choice: str | None = None) -> dg.ExecutorDefinition:
