@@ -8,11 +8,14 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test lint install browser clean-work
 
+# dagster-k8s 0.29.27 pins dagster 1.13.27 (we pin 1.13.28): it goes in without its dependencies,
+# which the dev extra pins (kubernetes, google-auth); tests/pipelines/test_deploy.py loads it.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -U pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps dagster-k8s==0.29.27
 	touch $(STAMP)
 
 # Label Studio lives in its own venv (it would downgrade openai and pyarrow here); the review

@@ -42,6 +42,13 @@ def build_release_job() -> dg.JobDefinition:
     return defs.resolve_job_def(BUILD_JOB)
 
 
+def job_named(name: str) -> dg.JobDefinition:
+    """Any job of the default definitions, reconstructable in another process with
+    `dg.build_reconstructable_job("pipelines.definitions", "job_named", reconstructable_kwargs=...)`
+    (`{"name": "crawl_exam_sites"}`)."""
+    return defs.resolve_job_def(name)
+
+
 def default_resources() -> tuple[SpecResource, BuildSettings]:
     """The spec and settings from MEDFORGE_* variables, defaulting to the demo spec (read at run time,
     so the UI starts even while the spec has an error, and shows it when a run starts)."""

@@ -222,6 +222,8 @@ def build_resources(spec: SpecResource, settings: BuildSettings) -> dict[str, ob
         "spec": spec,
         "build": settings,
         "io_manager": StageIOManager(base_dir=str(Path(settings.work_root) / "stages")),
+        # the crawl graphs' internal steps (per-source counts) pass small dicts between processes
+        "step_io_manager": dg.FilesystemIOManager(base_dir=str(Path(settings.work_root) / "steps")),
         "llm": SpecLLMResource(spec=spec),
         "embedder": SpecEmbedderResource(spec=spec, build=settings),
         "label_studio": LabelStudioResource(),

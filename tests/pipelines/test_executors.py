@@ -21,12 +21,22 @@ def test_default_is_in_process_and_multiprocess_forks_from_a_preloaded_server(mo
     assert run_executor().name == "in_process"
     monkeypatch.setenv("MEDFORGE_EXECUTOR", "multiprocess")
     monkeypatch.setenv("MEDFORGE_MAX_CONCURRENT", "2")
+    monkeypatch.delenv("MEDFORGE_MAX_CRAWLS", raising=False)
     executor = run_executor()
     assert executor.name == "multiprocess_forkserver"
     config = multiprocess_config()
     assert config["max_concurrent"] == 2
     assert config["start_method"]["forkserver"]["preload_modules"] == PRELOADED_MODULES
     assert "torch" in PRELOADED_MODULES and "pipelines.definitions" in PRELOADED_MODULES
+    assert "tag_concurrency_limits" not in config  # crawls have no limit of their own by default
+    monkeypatch.setenv("MEDFORGE_MAX_CRAWLS", "1")
+    assert multiprocess_config()["tag_concurrency_limits"] == [
+        {"key": "medforge/step", "value": "crawl", "limit": 1}
+    ]
+    monkeypatch.setenv("MEDFORGE_MAX_CRAWLS", "0")
+    with pytest.raises(SpecError, match="MEDFORGE_MAX_CRAWLS"):
+        run_executor()
+    monkeypatch.delenv("MEDFORGE_MAX_CRAWLS")
     monkeypatch.setenv("MEDFORGE_MAX_CONCURRENT", "many")
     with pytest.raises(SpecError, match="MEDFORGE_MAX_CONCURRENT"):
         run_executor()
