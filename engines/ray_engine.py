@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
 from engines.base import DEFAULT_BATCH_SIZE, BatchFn, batched
@@ -99,7 +99,10 @@ class RayEngine:
                 "log_to_driver": False,
             }
             if address:
-                ray.init(address=address, **options)
+                # Ray would turn a loopback host into this machine's routable address
+                host = address.split("://")[-1].rsplit(":", 1)[0]
+                with _loopback_only(ray) if host in ("127.0.0.1", "localhost") else nullcontext():
+                    ray.init(address=address, **options)
             else:
                 self._temp_dir = tempfile.mkdtemp(prefix="medforge-ray-")
                 with _loopback_only(ray):

@@ -66,7 +66,15 @@ def test_defs_are_one_package_per_domain_with_fixed_file_names() -> None:
         "pdf_documents_sensor",
         "label_studio_reviews",
     }
-    assert set(defs.resources) == {"spec", "build", "io_manager", "llm", "embedder", "label_studio"}
+    assert set(defs.resources) == {
+        "spec",
+        "build",
+        "execution",
+        "io_manager",
+        "llm",
+        "embedder",
+        "label_studio",
+    }
 
 
 @pytest.fixture(scope="module")
