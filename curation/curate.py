@@ -26,6 +26,7 @@ from curation.leakage import (
 from curation.references import load_references
 from curation.texts import ItemText
 from embeddings import TextEmbedder
+from engines import BatchEngine, LocalEngine
 from schemas import (
     BenchmarkItem,
     BenchmarkSpec,
@@ -96,10 +97,13 @@ def representative_rank(items: Sequence[BenchmarkItem]) -> list[int]:
     return rank
 
 
-def embedder_from_options(options: Mapping[str, Any], cache_dir: Path | None = None) -> TextEmbedder:
+def embedder_from_options(
+    options: Mapping[str, Any], cache_dir: Path | None = None, engine: BatchEngine | None = None
+) -> TextEmbedder:
     """The embedder curation options name (`semantic_model`, `backend`, `quantize`; vectors cached in
-    `cache_dir`, else `cache_root()`), loaded only at the first encode. The build's shared embedder
-    and the `dedup` / `leakage` commands are both made here."""
+    `cache_dir`, else `cache_root()`), loaded only at the first encode, its cache misses encoded in
+    batches on `engine` (default: in process). The build's shared embedder and the `dedup` /
+    `leakage` commands are both made here."""
     from embeddings import LazyEmbedder
 
     config = DedupConfig.from_options(dict(options))
@@ -108,18 +112,25 @@ def embedder_from_options(options: Mapping[str, Any], cache_dir: Path | None = N
         backend=str(options.get("backend", "auto")),
         cache_dir=cache_dir,
         quantize=bool(options.get("quantize", False)),
+        engine=engine,
     )
 
 
-def spec_embedder(spec: BenchmarkSpec, cache_dir: Path | None = None) -> TextEmbedder:
+def spec_embedder(
+    spec: BenchmarkSpec, cache_dir: Path | None = None, engine: BatchEngine | None = None
+) -> TextEmbedder:
     """The embedder of `spec.curation.options`, cached in its `embedding_cache` folder if it names
-    one, else in `cache_dir`."""
+    one, else in `cache_dir`, encoding on `engine`."""
     cache = spec.curation.options.get("embedding_cache")
-    return embedder_from_options(spec.curation.options, spec.resolve(cache) if cache else cache_dir)
+    return embedder_from_options(spec.curation.options, spec.resolve(cache) if cache else cache_dir, engine)
 
 
 def _dedup(
-    spec: BenchmarkSpec, items: list[BenchmarkItem], config: DedupConfig, embedder: TextEmbedder | None
+    spec: BenchmarkSpec,
+    items: list[BenchmarkItem],
+    config: DedupConfig,
+    embedder: TextEmbedder | None,
+    engine: BatchEngine | None,
 ) -> tuple[list[BenchmarkItem], list[Rejection], list[DuplicateCluster], dict[str, object]]:
     first: dict[str, int] = {}
     unique: list[BenchmarkItem] = []
@@ -146,7 +157,7 @@ def _dedup(
             unique.append(item)
     methods = list(spec.curation.methods)
     if "semantic" in methods and embedder is None:
-        embedder = spec_embedder(spec)
+        embedder = spec_embedder(spec, engine=engine)
     outcome = find_duplicates(
         [ItemText.of_item(i) for i in unique],
         methods,
@@ -154,6 +165,7 @@ def _dedup(
         spec.curation.min_chars,
         representative_rank(unique),
         embedder,
+        engine,
     )
     removed = outcome.removed()
     for item_id, count in sorted(copies.items()):
@@ -208,7 +220,11 @@ def _cutoff(spec: BenchmarkSpec) -> dt.date | None:
 
 
 def _leakage(
-    spec: BenchmarkSpec, items: list[BenchmarkItem], config: DedupConfig, embedder: TextEmbedder | None
+    spec: BenchmarkSpec,
+    items: list[BenchmarkItem],
+    config: DedupConfig,
+    embedder: TextEmbedder | None,
+    engine: BatchEngine | None = None,
 ) -> tuple[list[BenchmarkItem], list[Rejection], list[LeakHit], dict[str, object]]:
     policy = spec.leakage.policy
     hits: list[LeakHit] = []
@@ -219,7 +235,7 @@ def _leakage(
         references = load_references(spec.resolve(p) for p in spec.leakage.references)
         use_embeddings = bool(spec.leakage.options.get("semantic_leakage", True))
         if use_embeddings and embedder is None:
-            embedder = spec_embedder(spec)
+            embedder = spec_embedder(spec, engine=engine)
         hits = reference_leaks(
             [ItemText.of_item(i) for i in items],
             references,
@@ -296,7 +312,10 @@ def _leakage(
 
 
 def curate_items(
-    spec: BenchmarkSpec, items: Sequence[BenchmarkItem], embedder: TextEmbedder | None = None
+    spec: BenchmarkSpec,
+    items: Sequence[BenchmarkItem],
+    embedder: TextEmbedder | None = None,
+    engine: BatchEngine | None = None,
 ) -> CurationResult:
     """Dedup (the spec's methods, in the order exact -> minhash -> semantic), then leakage checks.
 
@@ -305,11 +324,13 @@ def curate_items(
     are never merged; they go on with a `not_deduplicated` flag saying why. Leakage findings are
     flags; `spec.leakage.policy` drops them, moves them to a `leaked`/`post_cutoff` split, or sends
     them to review. `embedder` defaults to the fast cached MiniLM encoder (loaded only when needed).
+    MinHash batches run on `engine` (default: in process, `spec.execution.batch_size` per batch).
     """
+    engine = engine or LocalEngine(spec.execution.batch_size)
     config = DedupConfig.from_options(spec.curation.options, spec.leakage.options)
     items = list(items)
-    kept, rejections, clusters, dedup_meta = _dedup(spec, items, config, embedder)
-    checked, leak_rejections, hits, leak_meta = _leakage(spec, kept, config, embedder)
+    kept, rejections, clusters, dedup_meta = _dedup(spec, items, config, embedder, engine)
+    checked, leak_rejections, hits, leak_meta = _leakage(spec, kept, config, embedder, engine)
     return CurationResult(
         result=StageResult(
             stage=Stage.CURATE,

@@ -12,6 +12,7 @@ from curation.minhash import minhash_edges
 from curation.semantic import semantic_edges
 from curation.texts import ItemText, pair_rejection
 from embeddings import TextEmbedder
+from engines import BatchEngine
 
 METHOD_ORDER = ("exact", "minhash", "semantic")
 
@@ -48,11 +49,14 @@ def find_duplicates(
     min_chars: int = 12,
     rank: Sequence[int] | None = None,
     embedder: TextEmbedder | None = None,
+    engine: BatchEngine | None = None,
 ) -> DedupOutcome:
     """Run the chosen methods in the order exact -> minhash -> semantic.
 
     Placeholder and too-short texts are never compared (listed in `skipped` with the reason). `rank`
     orders representatives (lower is better; default: input order). Semantic dedup needs `embedder`.
+    MinHash signatures and the verification of its candidate pairs run as batches on `engine`
+    (default: in process); embeddings are the embedder's business (give it the same engine).
     """
     config = config or DedupConfig()
     unknown = sorted(set(methods) - set(METHOD_ORDER))
@@ -73,7 +77,7 @@ def find_duplicates(
         if method == "exact":
             edges = exact_edges(subset, sub_rank)
         elif method == "minhash":
-            edges = _guarded(subset, minhash_edges([t.normalized for t in subset], config), outcome)
+            edges = _guarded(subset, minhash_edges([t.normalized for t in subset], config, engine), outcome)
         else:
             if embedder is None:
                 raise ValueError("semantic dedup needs an embedder")

@@ -11,12 +11,13 @@ so memory stays at the signature matrix (n x num_perm x 4 bytes) plus one block.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from curation.config import DedupConfig
+from engines import BatchEngine, LocalEngine
 from schemas.progress import meter
 from textkit import tokens
 
@@ -24,7 +25,8 @@ _PRIME = np.uint64(1099511628211)
 _CHUNK_SHINGLES = 1 << 11
 _BIG_BUCKET = 64
 _BLOCK_TEXTS = 8192
-"""Texts shingled and signed together (bounds the shingle buffers, about 10 MB per block)."""
+"""Texts (or candidate pairs) per batch when no engine is given (bounds the shingle buffers, about
+10 MB per batch); an engine's own `batch_size` applies otherwise."""
 SIGNATURE_BACKENDS = ("rensa", "numpy")
 
 
@@ -165,16 +167,33 @@ def signatures(shingles: Shingles, num_perm: int = 128, seed: int = 1, backend: 
     raise ValueError(f"unknown signature backend {backend!r}; choose from {', '.join(SIGNATURE_BACKENDS)}")
 
 
-def corpus_signatures(texts: Sequence[str], config: DedupConfig) -> np.ndarray:
-    """Signatures of all texts, shingled and signed block by block (shingles are not kept)."""
+@dataclass(frozen=True)
+class SignatureBatch:
+    """`engine.map_batches` function: the signatures of one batch of texts (shingles not kept)."""
+
+    config: DedupConfig
+
+    def __call__(self, start: int, texts: list[str]) -> np.ndarray:
+        config = self.config
+        where = range(start, start + len(texts))
+        shingles = shingle_hashes(texts, config.shingle, config.shingle_size, where)
+        return signatures(shingles, config.num_perm, config.seed, config.minhash_backend)
+
+
+def corpus_signatures(
+    texts: Sequence[str], config: DedupConfig, engine: BatchEngine | None = None
+) -> np.ndarray:
+    """Signatures of all texts, shingled and signed batch by batch on `engine` (default: in process).
+
+    A text's signature depends on it alone, so the batch size and the engine never change a result.
+    """
+    engine = engine or LocalEngine(_BLOCK_TEXTS)
     out = np.empty((len(texts), config.num_perm), dtype=np.uint32)
+    lo = 0
     with meter("MinHash signatures", len(texts), "texts") as advance:
-        for lo in range(0, len(texts), _BLOCK_TEXTS):
-            block = texts[lo : lo + _BLOCK_TEXTS]
-            shingles = shingle_hashes(block, config.shingle, config.shingle_size, range(lo, lo + len(block)))
-            out[lo : lo + len(block)] = signatures(
-                shingles, config.num_perm, config.seed, config.minhash_backend
-            )
+        for block in engine.map_batches(SignatureBatch(config), texts):
+            out[lo : lo + len(block)] = block
+            lo += len(block)
             advance(len(block))
     return out
 
@@ -236,28 +255,58 @@ def _estimates(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return estimate
 
 
-def minhash_edges(texts: Sequence[str], config: DedupConfig) -> list[tuple[int, int, float]]:
-    """Verified near-duplicate edges (i, j, jaccard), i < j and sorted, among normalised texts."""
+@dataclass(frozen=True)
+class VerifyBatch:
+    """`engine.map_batches` function: candidate pairs `(i, j, text_i, text_j)` kept as edges
+    `(i, j, jaccard)` when their exact shingle Jaccard reaches the threshold (input order kept)."""
+
+    config: DedupConfig
+
+    def __call__(self, start: int, pairs: list[tuple[int, int, str, str]]) -> list[tuple[int, int, float]]:
+        config = self.config
+        text_of: dict[int, str] = {}
+        for i, j, text_i, text_j in pairs:
+            text_of[i], text_of[j] = text_i, text_j
+        involved = sorted(text_of)
+        shingles = shingle_hashes(
+            [text_of[g] for g in involved], config.shingle, config.shingle_size, involved
+        )
+        sets = {g: shingles.of(k) for k, g in enumerate(involved)}
+        edges = []
+        for i, j, _, _ in pairs:
+            a, b = sets[i], sets[j]
+            inter = len(np.intersect1d(a, b, assume_unique=True))
+            union = len(a) + len(b) - inter
+            score = inter / union if union else 1.0
+            if score >= config.minhash_threshold:
+                edges.append((i, j, score))
+        return edges
+
+
+def _pair_texts(texts: Sequence[str], pairs: np.ndarray) -> Iterator[tuple[int, int, str, str]]:
+    """Each candidate pair with its two texts, made as the engine takes them (never all at once)."""
+    for lo in range(0, len(pairs), 1 << 16):
+        for i, j in pairs[lo : lo + (1 << 16)].tolist():
+            yield i, j, texts[i], texts[j]
+
+
+def minhash_edges(
+    texts: Sequence[str], config: DedupConfig, engine: BatchEngine | None = None
+) -> list[tuple[int, int, float]]:
+    """Verified near-duplicate edges (i, j, jaccard), i < j and sorted, among normalised texts.
+
+    Signatures and the verification of candidate pairs run as batches on `engine`; LSH banding runs
+    here, over the signature matrix."""
     if len(texts) < 2:
         return []
-    sigs = corpus_signatures(texts, config)
+    engine = engine or LocalEngine(_BLOCK_TEXTS)
+    sigs = corpus_signatures(texts, config, engine)
     pairs = candidate_pairs(sigs, config.bands, config.rows)
     if not len(pairs):
         return []
     pairs = pairs[_estimates(sigs, pairs) >= config.minhash_threshold - 0.2]
     del sigs
-    involved = np.unique(pairs)
-    position = {int(g): k for k, g in enumerate(involved.tolist())}
-    shingles = shingle_hashes(
-        [texts[g] for g in involved.tolist()], config.shingle, config.shingle_size, involved
-    )
-    sets = [shingles.of(k) for k in range(len(involved))]
-    edges = []
-    for i, j in pairs.tolist():
-        a, b = sets[position[i]], sets[position[j]]
-        inter = len(np.intersect1d(a, b, assume_unique=True))
-        union = len(a) + len(b) - inter
-        score = inter / union if union else 1.0
-        if score >= config.minhash_threshold:
-            edges.append((i, j, score))
+    edges: list[tuple[int, int, float]] = []
+    for found in engine.map_batches(VerifyBatch(config), _pair_texts(texts, pairs)):
+        edges.extend(found)
     return edges

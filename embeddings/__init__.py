@@ -1,5 +1,6 @@
 """Sentence embeddings shared by tagging, dedup, leakage and translation checks (offline MiniLM)."""
 
+from embeddings.batched import EncodeBatch, EngineEncoder
 from embeddings.cache import CachedEmbedder, EmbeddingCache
 from embeddings.encoder import DEFAULT_MODEL, SentenceEncoder, TextEmbedder
 from embeddings.fast import FastEncoder, fast_encoder, select_device
@@ -9,6 +10,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "CachedEmbedder",
     "EmbeddingCache",
+    "EncodeBatch",
+    "EngineEncoder",
     "FastEncoder",
     "LazyEmbedder",
     "SentenceEncoder",

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.batched import EngineEncoder
 from embeddings.cache import CachedEmbedder
 from embeddings.encoder import DEFAULT_MODEL
-from embeddings.fast import cache_root, encoder_name, fast_encoder, select_device
+from embeddings.fast import cache_root, encoder_name, select_device
+from engines import BatchEngine, LocalEngine
 
 
 class LazyEmbedder:
@@ -26,13 +28,23 @@ class LazyEmbedder:
         backend: str = "auto",
         cache_dir: Path | str | None = None,
         quantize: bool = False,
+        engine: BatchEngine | None = None,
     ) -> None:
         self.model = model
         self.backend = backend
         self.quantize = quantize
         self.cache_dir = Path(cache_dir) if cache_dir else cache_root() / "embeddings"
-        self.name = encoder_name(model, backend, select_device(), quantize)
+        self.engine = engine or LocalEngine()
+        """Where cache misses are encoded, batch by batch (default: in this process)."""
+        self._encoder = EngineEncoder(model, backend, quantize, self.engine)
         self._loaded: CachedEmbedder | None = None
+
+    @property
+    def name(self) -> str:
+        """Model and variant, known before the model loads (on a Ray engine: once it has connected)."""
+        if self.engine.name == "local":
+            return encoder_name(self.model, self.backend, select_device(), self.quantize)
+        return self._encoder.name
 
     @property
     def loaded(self) -> bool:
@@ -42,9 +54,7 @@ class LazyEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 rows, cached by content."""
         if self._loaded is None:
-            self._loaded = CachedEmbedder(
-                fast_encoder(self.model, self.backend, self.quantize), self.cache_dir
-            )
+            self._loaded = CachedEmbedder(self._encoder, self.cache_dir)
         return self._loaded.encode(texts)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import dagster as dg
 
+from engines import ENGINE_NAMES
 from pipelines.definitions import definitions_for
 from pipelines.defs.release.jobs import BUILD_JOB
 from pipelines.paths import DEFAULT_HOME
@@ -108,15 +109,19 @@ def run_build(
     progress: ProgressCallback | None = None,
     cache_root: Path | str | None = None,
     strict: bool = False,
+    engine: str | None = None,
 ) -> BuildOutcome:
     """Build one release of the spec; raises MedforgeError with one clear line when it cannot.
 
     `cache_root` holds LLM replies and embeddings (default: `cache` in the work folder). `strict`
     fails the build when one rejection reason takes over `quality.warn_reason_share` of a source.
+    `engine` (local or ray) overrides the spec's `execution.engine`; either gives the same release.
     """
     if version != "auto":
         validate_version(version)
-    pinned = SpecResource.pinned(spec_path)  # read once: every step of the run sees this spec
+    if engine is not None and engine not in ENGINE_NAMES:
+        raise MedforgeError(f"unknown engine '{engine}'; choose from {', '.join(ENGINE_NAMES)}")
+    pinned = SpecResource.pinned(spec_path, engine)  # read once: every step of the run sees this spec
     spec = pinned.get()
     store = open_store(store_root)
     store.check()  # an unreachable store fails now, not after the whole build

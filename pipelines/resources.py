@@ -1,5 +1,5 @@
-"""Every Dagster resource of a build, in one place: the spec, the folders, the LLM, the embedder,
-Label Studio.
+"""Every Dagster resource of a build, in one place: the spec, the folders, the batch engine, the LLM,
+the embedder, Label Studio.
 
 The spec is read once per run and handed to every asset, check and sensor by `SpecResource`, so
 they all see the same spec and the manifest records the one they used. Services that must be
@@ -22,6 +22,7 @@ from schemas import BenchmarkSpec, load_spec
 if TYPE_CHECKING:
     from annotation.client import LabelStudioClient
     from embeddings import TextEmbedder
+    from engines import BatchEngine
     from synthesis.llm import LLMBackend
 
 
@@ -40,9 +41,13 @@ class SpecResource(dg.ConfigurableResource):
     _spec: BenchmarkSpec | None = PrivateAttr(default=None)
 
     @classmethod
-    def pinned(cls, path: Path | str) -> SpecResource:
-        """The spec at `path`, loaded and validated now (errors name the field) and pinned."""
+    def pinned(cls, path: Path | str, engine: str | None = None) -> SpecResource:
+        """The spec at `path`, loaded and validated now (errors name the field) and pinned; `engine`
+        (`--engine`) replaces its `execution.engine`."""
         spec = load_spec(path)
+        if engine is not None:
+            execution = spec.execution.model_validate({**spec.execution.model_dump(), "engine": engine})
+            spec = spec.model_copy(update={"execution": execution})
         return cls(path=str(Path(path).resolve()), snapshot=spec.model_dump_json())
 
     def get(self) -> BenchmarkSpec:
@@ -106,6 +111,29 @@ class BuildSettings(dg.ConfigurableResource):
         path = self.work_dir() / name
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+class ExecutionResource(dg.ConfigurableResource):
+    """Where a run's heavy batches go: the engine of the spec's `execution` section (in process, or
+    a Ray cluster), made at first use and released when the run's steps are done (a local Ray it
+    started is shut down)."""
+
+    spec: SpecResource
+    _engine: BatchEngine | None = PrivateAttr(default=None)
+
+    def engine(self) -> BatchEngine:
+        """The engine (a Ray engine connects at its first batch, not here)."""
+        if self._engine is None:
+            from engines import open_engine
+
+            execution = self.spec.get().execution
+            self._engine = open_engine(execution.engine, execution.address, execution.batch_size)
+        return self._engine
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
 
 
 class LLMBackendResource(dg.ConfigurableResource, ABC):
@@ -189,13 +217,16 @@ class SpecEmbedderResource(EmbedderResource):
 
     spec: SpecResource
     build: BuildSettings
+    execution: ExecutionResource
     _embedder: TextEmbedder | None = PrivateAttr(default=None)
 
     def build_embedder(self) -> TextEmbedder:
         if self._embedder is None:
             from curation.curate import spec_embedder
 
-            self._embedder = spec_embedder(self.spec.get(), self.build.cache_dir("embeddings"))
+            self._embedder = spec_embedder(
+                self.spec.get(), self.build.cache_dir("embeddings"), self.execution.engine()
+            )
         return self._embedder
 
 
@@ -218,13 +249,15 @@ def build_resources(spec: SpecResource, settings: BuildSettings) -> dict[str, ob
     spec names and one shared embedder (swap `llm` or `embedder` for another subclass to override)."""
     from pipelines.io_manager import StageIOManager
 
+    execution = ExecutionResource(spec=spec)
     return {
         "spec": spec,
         "build": settings,
+        "execution": execution,
         "io_manager": StageIOManager(base_dir=str(Path(settings.work_root) / "stages")),
         # the crawl graphs' internal steps (per-source counts) pass small dicts between processes
         "step_io_manager": dg.FilesystemIOManager(base_dir=str(Path(settings.work_root) / "steps")),
         "llm": SpecLLMResource(spec=spec),
-        "embedder": SpecEmbedderResource(spec=spec, build=settings),
+        "embedder": SpecEmbedderResource(spec=spec, build=settings, execution=execution),
         "label_studio": LabelStudioResource(),
     }

@@ -41,13 +41,14 @@ from schemas.records import (
     SourceRef,
     TaxonomyTag,
 )
-from schemas.spec import BenchmarkSpec, QualitySpec, SourceSpec, load_spec
+from schemas.spec import BenchmarkSpec, ExecutionSpec, QualitySpec, SourceSpec, load_spec
 from schemas.stage import Books, StageResult
 
 __all__ = [
     "RECORD_TYPES",
     "BenchmarkItem",
     "BenchmarkSpec",
+    "ExecutionSpec",
     "QualitySpec",
     "Books",
     "CaseReport",

@@ -187,6 +187,25 @@ class ReviewSpec(SpecModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class ExecutionSpec(SpecModel):
+    """Where the heavy batches run (embedding, MinHash signatures, candidate verification).
+
+    How a build runs, not what it builds: the same spec gives the same items on either engine, so
+    this section is left out of the spec hash (like `base_dir`)."""
+
+    engine: Literal["local", "ray"] = Field(
+        default="local", description="local: in this process (no Ray needed); ray: Ray tasks / GPU actors"
+    )
+    address: str | None = Field(
+        default=None,
+        description="Ray cluster address (e.g. ray://head:10001 or 10.0.0.5:6379); none: $RAY_ADDRESS, "
+        "else a local Ray started for the run on 127.0.0.1",
+    )
+    batch_size: int = Field(
+        default=8192, ge=1, description="texts (or candidate pairs) per batch: bounds memory per task"
+    )
+
+
 class BenchmarkSpec(SpecModel):
     """A whole benchmark: sources, stage settings, splits. Its hash goes into every manifest."""
 
@@ -203,6 +222,7 @@ class BenchmarkSpec(SpecModel):
     leakage: LeakageSpec = Field(default_factory=LeakageSpec)
     review: ReviewSpec = Field(default_factory=ReviewSpec)
     quality: QualitySpec = Field(default_factory=QualitySpec)
+    execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
     splits: dict[str, float] = Field(default_factory=lambda: {"test": 1.0})
     seed: int = 0
     base_dir: str = Field(default=".", description="folder relative paths resolve against")
@@ -239,8 +259,9 @@ class BenchmarkSpec(SpecModel):
         return expanded if expanded.is_absolute() else Path(self.base_dir) / expanded
 
     def content(self) -> dict[str, Any]:
-        """The spec as recorded in a manifest: without `base_dir`, which is where it lay."""
-        return self.model_dump(mode="json", exclude={"base_dir"})
+        """The spec as recorded in a manifest: without `base_dir` (where it lay) and `execution` (where
+        it ran), neither of which changes what it builds."""
+        return self.model_dump(mode="json", exclude={"base_dir", "execution"})
 
     def spec_hash(self) -> str:
         """sha256 over the canonical spec content."""

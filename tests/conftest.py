@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -148,3 +150,44 @@ def s3_server() -> Iterator[S3Server]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@dataclass
+class RayCluster:
+    """A Ray cluster on 127.0.0.1 started by the tests: a head and worker nodes, 1 CPU each."""
+
+    address: str
+    nodes: int
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[RayCluster]:
+    """Head + 2 worker nodes on 127.0.0.1 (`ray.cluster_utils.Cluster`: its processes are this
+    session's children, stopped by their ids), with a temporary folder of its own; tests connect by
+    `RAY_ADDRESS`. `ray start` worker nodes refuse the loopback-only switch this needs."""
+    from ray._private import ray_constants
+    from ray.cluster_utils import Cluster
+
+    temp = Path(tempfile.mkdtemp(prefix="mf-ray-"))  # short: Ray's socket paths must fit 107 bytes
+    (temp / "ray").mkdir()
+    saved = {k: os.environ.get(k) for k in ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "RAY_TMPDIR")}
+    # keep 127.0.0.1 (Ray would swap in the routable address) and write its address file in `temp`
+    os.environ.update({"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_TMPDIR": str(temp)})
+    saved_flag, ray_constants.ENABLE_RAY_CLUSTER = ray_constants.ENABLE_RAY_CLUSTER, False
+    node = {"num_cpus": 1, "node_ip_address": "127.0.0.1"}
+    head = {**node, "include_dashboard": False, "temp_dir": str(temp / "ray")}
+    cluster = Cluster(initialize_head=True, head_node_args=head)
+    try:
+        for _ in range(2):
+            cluster.add_node(**node)
+        cluster.wait_for_nodes()
+        yield RayCluster(address=cluster.address, nodes=3)
+    finally:
+        cluster.shutdown()
+        ray_constants.ENABLE_RAY_CLUSTER = saved_flag
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(temp, ignore_errors=True)

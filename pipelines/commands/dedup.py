@@ -18,6 +18,7 @@ from curation.curate import embedder_from_options, representative_rank
 from curation.dedup import METHOD_ORDER, find_duplicates
 from curation.references import load_item_texts
 from curation.texts import ItemText
+from engines import DEFAULT_BATCH_SIZE, ENGINE_NAMES, open_engine
 from pipelines.paths import DEFAULT_STORE, STORE_HELP
 from pipelines.progress import cli_progress
 from releases import Release, resolve_release
@@ -76,20 +77,37 @@ def dedup(
         list[str], typer.Option("--option", help="config key=value, e.g. semantic_threshold=0.9")
     ] = [],  # noqa: B006
     store: Annotated[str, typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")] = DEFAULT_STORE,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="where embedding and MinHash batches run: local (in process) or ray (the cluster at "
+            "$RAY_ADDRESS, else a local Ray on 127.0.0.1)",
+        ),
+    ] = "local",
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="texts (or candidate pairs) per batch")
+    ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Find duplicate clusters; writes DIR/clusters.jsonl {cluster_id, method, members, similarity}."""
     unknown = sorted(set(method) - set(METHOD_ORDER))
     if unknown:
         raise MedforgeError(f"unknown --method {', '.join(unknown)}; choose from {', '.join(METHOD_ORDER)}")
+    if engine not in ENGINE_NAMES:
+        raise MedforgeError(f"unknown --engine {engine}; choose from {', '.join(ENGINE_NAMES)}")
     options = parse_options(option)
     config = DedupConfig.from_options(options)
     texts, records = load_items(items, store)
+    batches = open_engine(engine, batch_size=batch_size)
     embedder = None
     if "semantic" in method:
-        embedder = embedder_from_options(options)
+        embedder = embedder_from_options(options, engine=batches)
     rank = representative_rank(records) if records is not None else None
-    with cli_progress(console):
-        outcome = find_duplicates(texts, method, config, min_chars, rank, embedder)
+    try:
+        with cli_progress(console):
+            outcome = find_duplicates(texts, method, config, min_chars, rank, embedder, batches)
+    finally:
+        batches.close()
     out.mkdir(parents=True, exist_ok=True)
     target = out / "clusters.jsonl"
     with target.open("w", encoding="utf-8") as handle:
@@ -114,7 +132,7 @@ def dedup(
         console.print("  not compared: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
     if outcome.guarded:
         console.print("  kept apart: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.guarded.items())))
-    console.print(f"  settings: {config}")
+    console.print(f"  settings: {config}  engine: {engine}, batches of {batch_size}")
     console.print(f"wrote {target}")
 
 

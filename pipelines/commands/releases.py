@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 console = Console(soft_wrap=True)
 STORE_OPTION = typer.Option("--store", help=STORE_HELP, envvar="MEDFORGE_STORE")
+ENGINE_OPTION = typer.Option(
+    "--engine",
+    help="where embedding and MinHash batches run: local (in process) or ray ($RAY_ADDRESS or the "
+    "spec's execution.address, else a local Ray on 127.0.0.1); default: the spec's execution.engine",
+)
 
 
 def progress_printer(name: str, step: str) -> None:
@@ -64,6 +69,7 @@ def build(
             "--strict", help="fail when one rejection reason takes over quality.warn_reason_share of a source"
         ),
     ] = False,
+    engine: Annotated[str | None, ENGINE_OPTION] = None,
 ) -> None:
     """Build a release of a benchmark spec through the Dagster asset graph."""
     from pipelines.build import local_instance, run_build  # Dagster loads only for commands that build
@@ -78,6 +84,7 @@ def build(
             progress=progress_printer,
             cache_root=cache_dir,
             strict=strict,
+            engine=engine,
         )
     print_outcome(outcome)
 

@@ -69,6 +69,7 @@ def test_defs_are_one_package_per_domain_with_fixed_file_names() -> None:
     assert set(defs.resources) == {
         "spec",
         "build",
+        "execution",
         "io_manager",
         "step_io_manager",
         "llm",

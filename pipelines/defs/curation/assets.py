@@ -11,7 +11,7 @@ import dagster as dg
 import pyarrow as pa
 
 from pipelines.metadata import stage_metadata
-from pipelines.resources import EmbedderResource, SpecResource
+from pipelines.resources import EmbedderResource, ExecutionResource, SpecResource
 from schemas import StageResult
 
 LEAKAGE_FLAG_KINDS = ("leakage", "answer_in_stem", "post_cutoff", "not_deduplicated")
@@ -40,11 +40,13 @@ FLAGS_SCHEMA = pa.schema(
     },
 )
 def curated_items(
-    spec: SpecResource, embedder: EmbedderResource, tagged_items: StageResult
+    spec: SpecResource, embedder: EmbedderResource, execution: ExecutionResource, tagged_items: StageResult
 ) -> Iterator[dg.Output[Any]]:
     from curation.curate import curate_items
 
-    curated = curate_items(spec.get(), tagged_items.records, embedder=embedder.build_embedder())
+    curated = curate_items(
+        spec.get(), tagged_items.records, embedder=embedder.build_embedder(), engine=execution.engine()
+    )
     yield dg.Output(curated.result, output_name="curated_items", metadata=stage_metadata(curated.result))
     clusters = curated.clusters_table()
     yield dg.Output(clusters, output_name="duplicate_clusters", metadata={"clusters": clusters.num_rows})
