@@ -4,6 +4,7 @@
     python benchmarks/bench_dedup.py --only minhash       # MinHash side by side on 100K (about 3 min)
     python benchmarks/bench_dedup.py --sizes 10000 100000 # end-to-end semantic dedup at 10K and 100K
     python benchmarks/bench_dedup.py --only e2e --sizes 100000
+    python benchmarks/bench_dedup.py --only semantic      # ST + FAISS vs medforge: 5K real, 100K short
 
 Synthetic short items are three 6-10 word windows of different real questions (MedQA, MedMCQA, MMLU
 in ../shared/fixtures), so vocabulary and n-gram statistics are real; 2% are planted exact copies
@@ -17,6 +18,14 @@ word-5), datasketch's `MinHash.bulk` + `MinHashLSH`, and `medforge dedup --metho
 and with its numpy fallback; each prints wall time, CPU time, peak RSS, recall per edit kind and the
 pairs it reported that were not planted. The plain loops verify candidates on exact shingle Jaccard,
 as medforge does, so all report zero false pairs by construction and differ in speed and recall.
+
+The semantic comparison (`--only semantic`) runs plain sentence-transformers + FAISS (what a user
+would write) and `medforge dedup --method semantic` (two-stage default, with int8 MiniLM, and
+one-stage) as whole processes on 5K real exam questions (medagentsbench) with 5% planted reordered
+twins (options shuffled; half with one stem word swapped) and on 100K synthetic short items; each
+prints wall and CPU time, peak RSS, planted recall (copy in one group with its original) and merged
+pairs of different origins. The static model is distilled once beforehand (its time printed) and each
+run starts with an empty embedding cache.
 """
 
 from __future__ import annotations
