@@ -5,6 +5,7 @@
     python benchmarks/bench_dedup.py --sizes 10000 100000 # end-to-end semantic dedup at 10K and 100K
     python benchmarks/bench_dedup.py --only e2e --sizes 100000
     python benchmarks/bench_dedup.py --only semantic      # ST + FAISS vs medforge: 5K real, 100K short
+    python benchmarks/bench_dedup.py --only candidates    # static-stage recall per threshold (10K short)
 
 Synthetic short items are three 6-10 word windows of different real questions (MedQA, MedMCQA, MMLU
 in ../shared/fixtures), so vocabulary and n-gram statistics are real; 2% are planted exact copies
@@ -580,9 +581,43 @@ def bench_semantic(real_n: int, synthetic_n: int, one_stage_max: int) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def bench_candidates(real_n: int, synthetic_n: int) -> None:
+    """Recall of MiniLM-positive pairs (one-stage: 10 nearest, cos >= 0.88) kept by the static stage
+    per candidate threshold and margin, and the share of texts MiniLM then encodes: how the default
+    `candidate_threshold` / `candidate_margin` were chosen."""
+    from curation.semantic import candidate_pairs, semantic_edges
+    from embeddings import FastEncoder
+    from embeddings.static import static_encoder
+
+    static = static_encoder()
+    minilm = FastEncoder(backend="onnx", quantize=True)
+    rows, _ = real_bank_items(real_n, rate=0.0)
+    sets = [
+        (
+            f"{len(rows):,} real exam questions",
+            [r["text"] + "\n" + "\n".join(sorted(r["options"])) for r in rows],
+        ),
+        (f"{synthetic_n:,} synthetic short items", synthetic_items(synthetic_n)[0]),
+    ]
+    print("Static candidates: recall of MiniLM-positive pairs (int8 MiniLM, 10 nearest, cos >= 0.88):")
+    for title, texts in sets:
+        positives = {(i, j) for i, j, _ in semantic_edges(minilm.encode(texts), 0.88, 10)}
+        coarse = static.encode(texts)
+        print(f" {title}: {len(positives)} MiniLM-positive pairs")
+        for threshold in (0.6, 0.7, 0.8):
+            for margin in (0.0, 0.1, 0.2):
+                pairs = set(candidate_pairs(coarse, threshold, margin, 10))
+                kept = len(positives & pairs) / max(1, len(positives))
+                encoded = len({i for p in pairs for i in p}) / len(texts)
+                print(
+                    f"  static cos >= {threshold:.1f}, margin {margin:.1f}: recall {kept:.3f}, "
+                    f"{len(pairs):,} candidate pairs, MiniLM on {encoded:.1%} of texts"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["minhash", "embed", "e2e", "semantic"])
+    parser.add_argument("--only", choices=["minhash", "embed", "e2e", "semantic", "candidates"])
     parser.add_argument("--real-n", type=int, default=5000, help="real exam questions (semantic)")
     parser.add_argument("--synthetic-n", type=int, default=100_000, help="short items (semantic)")
     parser.add_argument("--one-stage-max", type=int, default=20_000, help="largest set run one-stage")
@@ -612,6 +647,8 @@ def main() -> None:
         bench_e2e(args.sizes)
     if args.only in (None, "semantic"):
         bench_semantic(args.real_n, args.synthetic_n, args.one_stage_max)
+    if args.only == "candidates":
+        bench_candidates(args.real_n, min(args.synthetic_n, 10_000))
 
 
 if __name__ == "__main__":

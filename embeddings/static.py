@@ -97,6 +97,7 @@ def _distill(model: str, pca_dims: int, folder: Path) -> None:
     source = _model_path(model)
     if not Path(source).is_dir():
         raise FileNotFoundError(f"static embeddings are distilled from model files on disk; {source} is not")
+    # model2vec opens a tqdm bar over the vocabulary; its steps go to medforge's progress instead
     inference.tqdm = _MeterBar  # type: ignore[attr-defined,assignment]
     static = distill(source, pca_dims=pca_dims, device="cpu")
     tmp = folder.with_name(f".tmp-{os.getpid()}-{folder.name}")
