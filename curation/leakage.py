@@ -12,7 +12,7 @@ import numpy as np
 from curation.config import DedupConfig
 from curation.minhash import _mix64, minhash_edges
 from curation.references import ReferenceItem
-from curation.semantic import neighbours, semantic_edges
+from curation.semantic import embedding_edges, neighbours
 from curation.texts import ItemText, pair_rejection
 from embeddings import TextEmbedder
 from schemas import BenchmarkItem, Flag
@@ -239,7 +239,6 @@ def cross_split_duplicates(
     add([(a, b, 1.0) for g in groups.values() for x, a in enumerate(g) for b in g[x + 1 :]], "exact", False)
     add(minhash_edges([t.normalized for t in texts], config), config.describe("minhash"), True)
     if embedder is not None and texts:
-        vectors = embedder.encode([t.embedding_text for t in texts])
-        edges = semantic_edges(vectors, config.semantic_threshold, config.knn, config.exact_index_max)
+        edges, _ = embedding_edges([t.embedding_text for t in texts], embedder, config)
         add(edges, config.describe("semantic"), True)
     return sorted(found.values(), key=lambda d: (d.item_id, d.other_id))

@@ -1,10 +1,15 @@
-"""Semantic near-neighbours with FAISS: exact inner-product search for small sets, IVF past a size."""
+"""Semantic near-neighbours with FAISS (exact inner product for small sets, IVF past a size), in one
+stage (MiniLM on every text) or two (static vectors propose pairs, MiniLM decides on those texts)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from curation.config import DedupConfig
+from embeddings import TextEmbedder
 
 
 def _index(vectors: np.ndarray, exact_max: int):  # type: ignore[no-untyped-def]
@@ -50,3 +55,106 @@ def semantic_edges(
         key = (min(row, other), max(row, other))
         edges[key] = max(edges.get(key, -1.0), float(sims[row, col]))
     return [(i, j, s) for (i, j), s in sorted(edges.items())]
+
+
+CENTRE_SHRINK = 256
+"""Static vectors are centred on the set's mean scaled by n / (n + this): a large set is centred on
+its mean (mean-pooled static vectors share one common direction that hides near-duplicates among
+topically similar texts), a handful of texts barely moves."""
+
+SURE_CANDIDATE_COSINE = 0.9
+"""A pair at or above this centred static cosine is a candidate whatever its margin (a dense group of
+more than k near-copies has a background as high as its pairs)."""
+
+
+def candidate_pairs(
+    vectors: np.ndarray, threshold: float, margin: float, k: int, exact_max: int = 50_000
+) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, that static vectors propose: j among i's k nearest (or i among j's) in
+    centred vectors at cosine >= `threshold`, standing `margin` above the two texts' background.
+
+    A text's background is its mean cosine to its k nearest others (absent ones count 0): the margin
+    is the CSLS hubness correction, it drops pairs that are merely in a crowded topic.
+    """
+    n = len(vectors)
+    if n < 2:
+        return []
+    vectors = np.asarray(vectors, dtype=np.float32)
+    centred = vectors - vectors.mean(axis=0) * (n / (n + CENTRE_SHRINK))
+    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+    sims, idx = neighbours(centred, centred, k + 1, exact_max)
+    other = (idx >= 0) & (idx != np.arange(n)[:, None])
+    counted = other & (np.cumsum(other, axis=1) <= k)
+    background = np.where(counted, sims, 0.0).sum(axis=1) / k
+    pair_background = (background[:, None] + background[np.maximum(idx, 0)]) / 2
+    keep = other & (sims >= threshold)
+    keep &= (sims - pair_background >= margin) | (sims >= SURE_CANDIDATE_COSINE)
+    rows, cols = np.nonzero(keep)
+    others = idx[rows, cols].tolist()
+    return sorted({(min(r, o), max(r, o)) for r, o in zip(rows.tolist(), others, strict=True)})
+
+
+def two_stage_edges(
+    texts: Sequence[str],
+    candidate_vectors: np.ndarray,
+    encode: Callable[[Sequence[str]], np.ndarray],
+    threshold: float,
+    candidate_threshold: float,
+    candidate_margin: float,
+    candidate_k: int,
+    exact_max: int = 50_000,
+) -> tuple[list[tuple[int, int, float]], dict[str, int]]:
+    """Semantic edges found in two stages, and what each stage saw.
+
+    Coarse (static) vectors propose pairs (`candidate_pairs`). Only texts in a proposed pair are
+    encoded with `encode` (MiniLM), and a pair is an edge when that cosine is at least `threshold`,
+    the same rule as one-stage dedup.
+    """
+    pairs = candidate_pairs(candidate_vectors, candidate_threshold, candidate_margin, candidate_k, exact_max)
+    involved = sorted({i for pair in pairs for i in pair})
+    stats = {"candidate_pairs": len(pairs), "encoded": len(involved)}
+    if not pairs:
+        return [], stats
+    row = {index: position for position, index in enumerate(involved)}
+    vectors = np.asarray(encode([texts[i] for i in involved]), dtype=np.float32)
+    left = vectors[[row[i] for i, _ in pairs]]
+    right = vectors[[row[j] for _, j in pairs]]
+    cosines = (left * right).sum(axis=1)
+    edges = [(i, j, float(c)) for (i, j), c in zip(pairs, cosines.tolist(), strict=True) if c >= threshold]
+    return edges, stats
+
+
+def embedding_edges(
+    texts: Sequence[str],
+    embedder: TextEmbedder,
+    config: DedupConfig,
+    candidate_embedder: TextEmbedder | None = None,
+) -> tuple[list[tuple[int, int, float]], dict[str, int]]:
+    """Semantic edges of `texts` by the config's rule, and counts (texts encoded with `embedder`).
+
+    `config.semantic_candidates == "static"`: a static model (`candidate_embedder`, by default the
+    one distilled from `config.semantic_model`) proposes pairs and `embedder` encodes only their
+    texts; "none": `embedder` encodes every text and its k nearest neighbours are compared. The
+    static stage never asks more than the semantic threshold (a threshold set low for a review of
+    loose pairs lowers the candidate threshold with it).
+    """
+    if not texts:
+        return [], {"encoded": 0}
+    if config.semantic_candidates == "none":
+        vectors = embedder.encode(list(texts))
+        edges = semantic_edges(vectors, config.semantic_threshold, config.knn, config.exact_index_max)
+        return edges, {"encoded": len(texts)}
+    if candidate_embedder is None:
+        from embeddings.static import static_encoder
+
+        candidate_embedder = static_encoder(config.semantic_model)
+    return two_stage_edges(
+        texts,
+        candidate_embedder.encode(list(texts)),
+        embedder.encode,
+        config.semantic_threshold,
+        min(config.candidate_threshold, config.semantic_threshold),
+        config.candidate_margin,
+        config.candidate_knn,
+        config.exact_index_max,
+    )

@@ -121,9 +121,13 @@ def dedup(
         f"kept {len(texts) - removed}"
     )
     for name, counts in outcome.counts.items():
+        stages = ""
+        if "candidate_pairs" in counts:
+            pairs, encoded = counts["candidate_pairs"], counts["encoded"]
+            stages = f" ({pairs} static candidate pairs, {encoded} texts encoded)"
         console.print(
             f"  {name}: compared {counts['compared']}, clusters {counts['clusters']}, "
-            f"removed {counts['removed']}"
+            f"removed {counts['removed']}{stages}"
         )
     if outcome.skipped:
         reasons: dict[str, int] = {}
