@@ -56,7 +56,7 @@ def main() -> None:
     by_language: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     started = time.perf_counter()
     count = 0
-    print(f"{'set':<12} {'n':>4} {'coverage':>9} {'top-1':>7}")
+    print(f"{'set':<16} {'n':>4} {'coverage':>9} {'top-1':>7}")
     for name, spec in data["sets"].items():
         if args.set and name not in args.set:
             continue
@@ -72,7 +72,7 @@ def main() -> None:
             right += ok
             if not ok:
                 misses.append(f"    {text!r}: got {code}, want {'/'.join(accepted)}")
-        print(f"{name:<12} {n:>4} {covered / n:>9.3f} {right / n:>7.3f}")
+        print(f"{name:<16} {n:>4} {covered / n:>9.3f} {right / n:>7.3f}")
         for line in misses[: args.show_errors]:
             print(line)
         totals = by_language[language.split("-")[0]]
@@ -80,7 +80,7 @@ def main() -> None:
         totals[1] += covered
         totals[2] += right
     for language, (n, covered, right) in sorted(by_language.items()):
-        print(f"{'all ' + language:<12} {n:>4} {covered / n:>9.3f} {right / n:>7.3f}")
+        print(f"{'all ' + language:<16} {n:>4} {covered / n:>9.3f} {right / n:>7.3f}")
     elapsed = time.perf_counter() - started
     print(f"{count} strings in {elapsed:.2f} s ({count / elapsed:.0f}/s)")
     japanese_bank_coverage()

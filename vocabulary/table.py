@@ -101,13 +101,18 @@ class VocabularyTable:
         return [self._terms[c] for c in self._children.get(term.parent, []) if c != term.code]
 
     def ancestors(self, code: str) -> list[Term]:
-        """Parent, grandparent, ... up to the top level (nearest first)."""
-        out: list[Term] = []
-        parent = self.get(code).parent
-        while parent is not None:
-            out.append(self._terms[parent])
-            parent = self._terms[parent].parent
-        return out
+        """Parent, grandparent, ... up to the top level (nearest first); walked once per code (the
+        taggers ask for the same codes' chains for every item)."""
+        chains = self.__dict__.setdefault("_ancestor_chains", {})
+        chain = chains.get(code)
+        if chain is None:
+            out: list[Term] = []
+            parent = self.get(code).parent
+            while parent is not None:
+                out.append(self._terms[parent])
+                parent = self._terms[parent].parent
+            chain = chains[code] = tuple(out)
+        return list(chain)
 
     def descendants(self, code: str) -> list[Term]:
         """Every term below a code, depth first."""

@@ -15,6 +15,7 @@ from vocabulary import (
     load_vocabulary,
     vocabulary_versions,
 )
+from vocabulary.cognates import romance_names
 from vocabulary.icd10 import icd10_paired_names
 
 
@@ -113,3 +114,25 @@ def test_icd10_names_in_square_brackets_and_paired_titles_are_names_too():
 def test_unknown_vocabulary_is_a_clear_error():
     with pytest.raises(MedforgeError, match="unknown vocabulary 'organs'"):
         load_vocabulary("organs")
+
+
+def test_portuguese_spanish_and_french_disease_names_from_the_english_ones():
+    assert romance_names("Pyelonephritis") == {
+        "pt": ("pielonefrite",),
+        "es": ("pielonefritis",),
+        "fr": ("pyelonephrite",),
+    }
+    assert romance_names("chronic hepatitis")["fr"] == ("hepatite chronique",)
+    assert romance_names("Candidiasis")["fr"] == ("candidiase", "candidose")
+    assert romance_names("Sporotrichosis")["pt"] == ("esporotricose",)
+    assert romance_names("Pneumonia")["fr"] == ("pneumonie",)
+    assert romance_names("Mania") == {}  # too short for the rules to be sure
+    assert romance_names("Liver disease") == {}  # no Greek or Latin ending: no coined form
+    for text, language, category in (
+        ("Paciente com leptospirose grave.", "pt-BR", "A27"),
+        ("Pielonefritis aguda en una mujer de 30 años.", "es", "N10"),
+        ("Une hépatite chronique active.", "fr", "K73"),
+        ("Criança com tungíase nos pés.", "pt-BR", "B88"),
+    ):
+        codes = {t.code[:3] for t in tag_text(text, language).tags}
+        assert category in codes, (text, codes)
