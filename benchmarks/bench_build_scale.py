@@ -19,6 +19,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -89,6 +90,34 @@ def write_bank(folder: Path, count: int, seed: int = 0) -> None:
         (folder / f"empec-{year}.json").write_text(json.dumps(chunk), encoding="utf-8")
 
 
+class RssSampler:
+    """This process's resident memory every 0.2 s, to give each step its own peak."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        page = resource.getpagesize()
+        while not self._stop.is_set():
+            with open("/proc/self/statm", encoding="ascii") as statm:
+                resident = int(statm.read().split()[1]) * page / 2**30
+            self.samples.append((time.time(), resident))
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak(self, start: float, end: float) -> float:
+        return max((r for t, r in self.samples if start <= t <= end), default=0.0)
+
+
 def spec(folder: Path) -> dict[str, object]:
     return {
         "benchmark": "empec-scale",
@@ -127,13 +156,17 @@ def main() -> None:
         )
         instance = dg.DagsterInstance.ephemeral()
         started = time.perf_counter()
-        outcome = run_build(root / "spec.yaml", "1.0.0", root / "store", root / "work", instance=instance)
+        with RssSampler() as rss:
+            outcome = run_build(root / "spec.yaml", "1.0.0", root / "store", root / "work", instance=instance)
         wall = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
         stats = sorted(instance.get_run_step_stats(outcome.run_id), key=lambda s: s.start_time or 0)
         for step in stats:
             if step.start_time and step.end_time:
-                print(f"  {step.step_key:40} {step.end_time - step.start_time:8.1f} s")
+                seconds = step.end_time - step.start_time
+                print(
+                    f"  {step.step_key[:48]:48} {seconds:8.1f} s  {rss.peak(step.start_time, step.end_time):5.2f} GiB"
+                )
         print(
             f"whole build: {wall:.1f} s wall, peak RSS {peak:.2f} GiB, {outcome.items:,} items released, "
             f"{outcome.rejected:,} rejected"
