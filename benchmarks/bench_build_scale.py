@@ -164,9 +164,8 @@ def main() -> None:
         for step in stats:
             if step.start_time and step.end_time:
                 seconds = step.end_time - step.start_time
-                print(
-                    f"  {step.step_key[:48]:48} {seconds:8.1f} s  {rss.peak(step.start_time, step.end_time):5.2f} GiB"
-                )
+                peak_gib = rss.peak(step.start_time, step.end_time)
+                print(f"  {step.step_key[:48]:48} {seconds:8.1f} s  {peak_gib:5.2f} GiB")
         print(
             f"whole build: {wall:.1f} s wall, peak RSS {peak:.2f} GiB, {outcome.items:,} items released, "
             f"{outcome.rejected:,} rejected"
