@@ -24,6 +24,7 @@ R = TypeVar("R")
 
 LOOPBACK_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 """Set to 0, Ray keeps a local node on the loopback address (see `_loopback_only`)."""
+USAGE_STATS_ENV = "RAY_USAGE_STATS_ENABLED"
 WORKER_ENV = ("MEDFORGE_CACHE", "HF_HUB_OFFLINE", "HF_HOME", "MEDFORGE_QUIET")
 """Variables handed to the workers (model caches, offline mode) when the driver has them set."""
 
@@ -90,6 +91,8 @@ class RayEngine:
             return self._ray
         import ray
 
+        # Ray reports usage to usage-stats.ray.io by default; a run sends nothing off this machine
+        os.environ.setdefault(USAGE_STATS_ENV, "0")
         if not ray.is_initialized():
             address = self.address or os.environ.get("RAY_ADDRESS") or None
             env = {k: os.environ[k] for k in WORKER_ENV if os.environ.get(k)}
@@ -105,15 +108,20 @@ class RayEngine:
                     ray.init(address=address, **options)
             else:
                 self._temp_dir = tempfile.mkdtemp(prefix="medforge-ray-")
-                with _loopback_only(ray):
-                    ray.init(
-                        address="local",
-                        _node_ip_address="127.0.0.1",
-                        include_dashboard=False,
-                        _temp_dir=self._temp_dir,
-                        num_cpus=self.num_cpus,
-                        **options,
-                    )
+                try:
+                    with _loopback_only(ray):
+                        ray.init(
+                            address="local",
+                            _node_ip_address="127.0.0.1",
+                            include_dashboard=False,
+                            _temp_dir=self._temp_dir,
+                            num_cpus=self.num_cpus,
+                            **options,
+                        )
+                except BaseException:  # a Ray that did not start leaves no folder behind
+                    shutil.rmtree(self._temp_dir, ignore_errors=True)
+                    self._temp_dir = None
+                    raise
             self._owns_ray = True
         self._ray = ray
         self._task = ray.remote(num_cpus=1)(_apply)

@@ -328,7 +328,11 @@ def infer_mapping(files: list[BankFile]) -> Inferred:
     # keyed objects: the key is the id when the rows have none (or theirs repeat)
     if fields["id"] is None and any("_key" in r for r in sample) and _unique(main_rows, "_key"):
         fields["id"] = "_key"
-    elif fields["edition_session"] is None and any("_key" in r for r in sample):
+    elif (
+        fields["edition_session"] is None
+        and any("_key" in r for r in sample)
+        and not _unique(main_rows, "_key")  # a key per question is an id, not a session
+    ):
         # an object keyed by session or booklet ({"1": [...], "2": [...]}): the key names the session,
         # and an id that repeats across sessions but not within one is the question number
         fields["edition_session"] = "_key"

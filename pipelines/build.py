@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 from collections.abc import Callable
@@ -87,6 +88,9 @@ def execute_without_capture(
         from dagster._core.definitions.job_base import InMemoryJob
         from dagster._core.execution.execute_in_process import core_execute_in_process
     except ImportError:  # pragma: no cover - another Dagster
+        return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+    wanted = {"run_config", "job", "instance", "output_capturing_enabled", "raise_on_error", "run_tags"}
+    if not wanted <= set(inspect.signature(core_execute_in_process).parameters):  # pragma: no cover
         return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
     ephemeral = job.as_ephemeral_job(resource_defs={}, input_values={})
     return core_execute_in_process(

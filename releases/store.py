@@ -279,6 +279,12 @@ class RemoteStore(ReleaseStore):
                     )
                 files = json.loads((target / MANIFEST).read_text(encoding="utf-8")).get("files", {})
                 names = sorted(name for name in files if name != MANIFEST)
+                outside = [n for n in names if Path(n).is_absolute() or ".." in Path(n).parts]
+                if outside:  # a manifest naming files outside its release is not downloaded at all
+                    raise StoreError(
+                        self.location,
+                        f"{benchmark}@{version}: manifest names a file outside the release: {outside[0]}",
+                    )
                 for name in names:
                     (target / name).parent.mkdir(parents=True, exist_ok=True)
                 if names:

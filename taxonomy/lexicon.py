@@ -84,7 +84,17 @@ _HISTORY_BEFORE = re.compile(
     r"w wywiadzie)\b"
 )
 HISTORY_FACTOR = 0.5
-_CJK_HISTORY_BEFORE = re.compile(r"(既往史|既往|病史|既往歴|既往に)[^。；;]{0,20}$")
+# ...but not the story of the present illness ('a 3-day history of fever', 'history of present
+# illness', '现病史'), and not past a turn to the present ('with a history of HTN presents with MI')
+_PRESENT_HISTORY = re.compile(
+    r"(?:\b(?:\d+|one|two|three|four|five|six|several|many|few)[- ](?:hours?|days?|weeks?|months?|years?)"
+    r"[- ]history of$|present illness|historia (?:da|de la) (?:doenca|enfermedad) atual)"
+)
+_TURN_TO_PRESENT = re.compile(
+    r"\b(?:presents?|presented|presenting|comes?|came|admitted|now|today|currently|develop(?:s|ed)?|"
+    r"apresenta|apresentou|comparece|procura|chega|ingresa|presenta|consulta|admis|presente)\b"
+)
+_CJK_HISTORY_BEFORE = re.compile(r"(?<!现)(?<!現)(既往史|既往|病史|既往歴|既往に)[^。；;，,]{0,20}$")
 _CJK_FAMILY_BEFORE = re.compile(
     r"(家族史|家族中|家族|母亲|父亲|母親|父親|兄弟|姐妹|其母|其父|家族歴|祖母|祖父)[^。；;]{0,12}$"
 )
@@ -229,11 +239,17 @@ def is_negated(prepared: PreparedText, start: int, end: int, language: str | Non
 
 
 def is_past_history(prepared: PreparedText, start: int) -> bool:
-    """Whether a mention sits in a sentence about the patient's past history or known comorbidities."""
+    """Whether a mention sits in a clause about the patient's past history or known comorbidities."""
     before = prepared.folded[prepared.sentence_start(start) : start]
     if has_cjk(prepared.folded[start : start + 1]):
         return bool(_CJK_HISTORY_BEFORE.search(before))
-    return bool(_HISTORY_BEFORE.search(before))
+    triggers = list(_HISTORY_BEFORE.finditer(before))
+    if not triggers:
+        return False
+    last = triggers[-1]
+    if _PRESENT_HISTORY.search(before[: last.end()]) or _PRESENT_HISTORY.match(before[last.start() :]):
+        return False
+    return not _TURN_TO_PRESENT.search(before[last.end() :])
 
 
 def is_family_history(prepared: PreparedText, start: int) -> bool:

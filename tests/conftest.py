@@ -170,9 +170,13 @@ def ray_cluster() -> Iterator[RayCluster]:
 
     temp = Path(tempfile.mkdtemp(prefix="mf-ray-"))  # short: Ray's socket paths must fit 107 bytes
     (temp / "ray").mkdir()
-    saved = {k: os.environ.get(k) for k in ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "RAY_TMPDIR")}
-    # keep 127.0.0.1 (Ray would swap in the routable address) and write its address file in `temp`
-    os.environ.update({"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_TMPDIR": str(temp)})
+    names = ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "RAY_TMPDIR", "RAY_USAGE_STATS_ENABLED")
+    saved = {k: os.environ.get(k) for k in names}
+    # keep 127.0.0.1 (Ray would swap in the routable address), write its address file in `temp`, and
+    # send no usage report to usage-stats.ray.io
+    os.environ.update(
+        {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_TMPDIR": str(temp), "RAY_USAGE_STATS_ENABLED": "0"}
+    )
     saved_flag, ray_constants.ENABLE_RAY_CLUSTER = ray_constants.ENABLE_RAY_CLUSTER, False
     node = {"num_cpus": 1, "node_ip_address": "127.0.0.1"}
     head = {**node, "include_dashboard": False, "temp_dir": str(temp / "ray")}

@@ -43,11 +43,14 @@ MIN_CHARS = 7
 
 def _spelled(stem: str, language: str) -> str:
     """The stem in a language's spelling: Portuguese and Spanish write f, t, i, c for ph, th, y, k."""
-    stem = stem.replace("ae", "e").replace("oe", "e")
+    stem = stem.replace("ae", "e").replace("oe", "e").replace("k", "c")  # leukaemia -> leucemia, leucemie
     if language in ("pt", "es"):
         stem = stem.replace("ph", "f").replace("th", "t").replace("rh", "r").replace("y", "i")
         stem = stem.replace("ch", "c").replace("k", "c")
-        stem = re.sub(r"([bcdfglmnprst])\1", r"\1", stem)  # tonsillitis -> tonsilite
+        # double letters are single, except rr (both) and ss (Portuguese): tonsillitis -> tonsilite,
+        # cirrhosis -> cirrose, glossitis -> glossite / glositis
+        kept = "rs" if language == "pt" else "r"
+        stem = re.sub(r"([bcdfglmnprst])\1", lambda m: m.group(0) if m.group(1) in kept else m.group(1), stem)
         stem = re.sub(r"^s(?=[cpt])", "es", stem)  # sporotrichosis -> esporotricose
     return stem
 

@@ -87,12 +87,14 @@ def test_ray_engine_starts_a_local_ray_on_loopback_and_stops_it(monkeypatch) -> 
     import ray
 
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.delenv("RAY_USAGE_STATS_ENABLED", raising=False)
     engine = open_engine("ray", batch_size=3)
     engine.num_cpus = 2  # type: ignore[attr-defined]
     try:
         out = [pair for block in engine.map_batches(squares, range(11)) for pair in block]
         assert out == [(k, k * k) for k in range(11)]
         assert ray.get_runtime_context().gcs_address.startswith("127.0.0.1:")
+        assert os.environ["RAY_USAGE_STATS_ENABLED"] == "0"  # no usage report leaves the machine
         temp_dir = Path(engine._temp_dir)  # type: ignore[attr-defined]
         assert temp_dir.is_dir() and engine.accelerators == 0
     finally:

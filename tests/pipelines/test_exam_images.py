@@ -68,3 +68,19 @@ def test_import_finds_the_image_folder_and_the_build_releases_the_picture(tmp_pa
     view = pq.read_table(outcome.release_path / "eval" / "vqa" / f"{with_picture.split}.parquet").to_pylist()
     assert [row["question"] for row in view] == [STEMS[0]]
     assert view[0]["images"][0]["bytes"] == shipped.read_bytes() and view[0]["choices"][0] == "赤血球"
+
+
+def test_an_image_path_never_reaches_outside_the_image_folder(tmp_path: Path) -> None:
+    from extractors.exam_image_files import find_image
+
+    root = tmp_path / "public"
+    (root / "am58").mkdir(parents=True)
+    picture = fixtures_root() / "exams_wild" / "jp_rinsho" / "public" / "am58" / "am-image-000.png"
+    shutil.copyfile(picture, root / "am58" / "a.png")
+    shutil.copyfile(picture, tmp_path / "secret.png")
+    (root / "link.png").symlink_to(tmp_path / "secret.png")
+    assert find_image(root, "/am58/a.png") == (root / "am58" / "a.png").resolve()
+    assert find_image(root, "../secret.png") is None  # a path out of the folder
+    assert find_image(root, "link.png") is None  # a link out of the folder
+    assert find_image(root, "https://example.org/a.png") is None  # a URL is not fetched
+    assert find_image(root, "am58/missing.png") is None

@@ -91,3 +91,20 @@ def test_import_of_an_object_keyed_by_session_maps_the_key_to_the_session(tmp_pa
     extracted = extract_exam_questions(spec, documents.records, tmp_path / "raw")
     sessions = {q.edition_session for q in extracted.records}
     assert sessions == {str(n) for n in range(1, 9)}
+
+
+def test_an_object_keyed_by_question_id_is_not_read_as_sessions(tmp_path: Path) -> None:
+    import json
+
+    rows = {
+        f"q{n}": {"id": f"q{n}", "text": f"Which of these is finding number {n} of the condition?",
+                  "options": ["alpha", "beta", "gamma", "delta"], "answer": "B"}
+        for n in range(30)
+    }  # fmt: skip
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "bank.json").write_text(json.dumps(rows), encoding="utf-8")
+    out = tmp_path / "spec.yaml"
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "bank"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    fields = yaml.safe_load(out.read_text("utf-8"))["sources"][0]["options"]["fields"]
+    assert fields["edition_session"] is None and fields["id"] in ("id", "_key")

@@ -58,6 +58,13 @@ def test_a_disease_named_only_in_the_past_history_is_weaker_than_the_one_the_cas
     # named in the history and again as what is happening now: coded
     again = history + "Her hypertension was uncontrolled, 210/120 mmHg, with hypertensive retinopathy."
     assert "I10" in {t.code[:3] for t in _icd(tag_text(again, "en").tags)}
+    # the story of the present illness is not the past, nor is what the patient presents with now
+    assert "J18" in {
+        t.code[:3] for t in _icd(tag_text("A 3-day history of fever; the film shows pneumonia.", "en").tags)
+    }
+    now = "A man with a history of hypertension presents with acute myocardial infarction."
+    assert "I21" in {t.code[:3] for t in _icd(tag_text(now, "en").tags)}
+    assert "J18" in {t.code[:3] for t in _icd(tag_text("患者现病史：肺炎3天。", "zh-Hans").tags)}
     # the same names outside a history sentence are coded as before
     assert {"I10", "E03"} <= {
         t.code[:3] for t in _icd(tag_text("Hypertension and hypothyroidism.", "en").tags)

@@ -125,6 +125,12 @@ def test_portuguese_spanish_and_french_disease_names_from_the_english_ones():
     assert romance_names("chronic hepatitis")["fr"] == ("hepatite chronique",)
     assert romance_names("Candidiasis")["fr"] == ("candidiase", "candidose")
     assert romance_names("Sporotrichosis")["pt"] == ("esporotricose",)
+    assert romance_names("Cirrhosis")["pt"] == ("cirrose",) and romance_names("Glossitis")["pt"] == (
+        "glossite",
+    )
+    assert romance_names("Glossitis")["es"] == ("glositis",) and romance_names("Leukaemia")["fr"] == (
+        "leucemie",
+    )
     assert romance_names("Pneumonia")["fr"] == ("pneumonie",)
     assert romance_names("Mania") == {}  # too short for the rules to be sure
     assert romance_names("Liver disease") == {}  # no Greek or Latin ending: no coined form
