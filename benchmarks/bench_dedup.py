@@ -241,6 +241,17 @@ def _run_measured(command: list[str], extra_env: dict[str, str] | None = None) -
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_gib": usage.ru_maxrss / 2**20}
 
 
+def merged_pairs(clusters_jsonl: Path) -> set[tuple[int, int]]:
+    """(smaller, larger) item numbers of every member merged into its cluster's kept item, from the
+    clusters.jsonl `medforge dedup` writes."""
+    pairs: set[tuple[int, int]] = set()
+    for line in clusters_jsonl.open(encoding="utf-8"):
+        cluster = json.loads(line)
+        kept = int(cluster["kept"])
+        pairs |= {(min(kept, int(m)), max(kept, int(m))) for m in cluster["members"] if m != cluster["kept"]}
+    return pairs
+
+
 def _pair_quality(
     pairs: set[tuple[int, int]], planted: dict[int, tuple[int, str]]
 ) -> tuple[dict[str, float], int]:
@@ -289,13 +300,7 @@ def bench_minhash(n: int) -> None:
             }.get(label, [])
             cli = [*env_python, "-m", "pipelines.cli", "dedup", str(items), "--method", "minhash"]
             measured = _run_measured([*cli, *extra, "--out", str(out)])
-            pairs = set()
-            for line in (out / "clusters.jsonl").open(encoding="utf-8"):
-                cluster = json.loads(line)
-                kept = int(cluster["kept"])
-                pairs |= {
-                    (min(kept, int(m)), max(kept, int(m))) for m in cluster["members"] if m != cluster["kept"]
-                }
+            pairs = merged_pairs(out / "clusters.jsonl")
         recall, false_pairs = _pair_quality(pairs, planted)
         figures[label] = measured
         print(
@@ -557,15 +562,7 @@ def bench_semantic(real_n: int, synthetic_n: int, one_stage_max: int) -> None:
                 out = work / f"out{len(figures)}"
                 cli = [sys.executable, "-m", "pipelines.cli", "dedup", str(items), "--method", "semantic"]
                 measured = _run_measured([*cli, *extra, "--out", str(out)], env)
-                pairs = set()
-                for line in (out / "clusters.jsonl").open(encoding="utf-8"):
-                    cluster = json.loads(line)
-                    kept = int(cluster["kept"])
-                    pairs |= {
-                        (min(kept, int(m)), max(kept, int(m)))
-                        for m in cluster["members"]
-                        if m != cluster["kept"]
-                    }
+                pairs = merged_pairs(out / "clusters.jsonl")
             recall, false_pairs = _components_quality(pairs, planted)
             figures[label] = measured
             print(

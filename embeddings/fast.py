@@ -18,15 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import DEFAULT_MODEL, _model_path
+from schemas.ids import cache_root
 from schemas.progress import meter
 
 CPU_TOKEN_BUDGET = 4096
 """Tokens (batch size x padded length) per CPU batch: fits L2/L3 well on small machines."""
-
-
-def cache_root() -> Path:
-    """Where medforge keeps derived model files and embeddings: $MEDFORGE_CACHE or ~/.cache/medforge."""
-    return Path(os.environ.get("MEDFORGE_CACHE") or Path.home() / ".cache" / "medforge")
 
 
 def select_device() -> str:

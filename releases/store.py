@@ -26,7 +26,6 @@ storage options passed to `open_store`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -42,6 +41,7 @@ from urllib.parse import unquote, urlparse
 
 from releases.layout import MANIFEST, parse_version, release_dir
 from schemas import MedforgeError, ReleaseExistsError, ReleaseNotFoundError
+from schemas.ids import cache_root, sha256_file
 from schemas.spec import validate_version
 
 PUBLISHED_MARKER = "_PUBLISHED"
@@ -58,17 +58,15 @@ class StoreError(MedforgeError):
         super().__init__(f"release store {store}: {reason}")
 
 
+def _first_line(error: BaseException) -> str:
+    """The first line of an error's message, or its class name when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def release_cache_root() -> Path:
-    """Where remote releases are downloaded to: $MEDFORGE_CACHE/releases (default ~/.cache/medforge)."""
-    return Path(os.environ.get("MEDFORGE_CACHE") or Path.home() / ".cache" / "medforge") / "releases"
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Where remote releases are downloaded to: `releases` in the cache root."""
+    return cache_root() / "releases"
 
 
 class ReleaseStore(ABC):
@@ -205,7 +203,7 @@ class RemoteStore(ReleaseStore):
         except MedforgeError:
             raise
         except Exception as error:  # botocore, aiohttp and fsspec errors share no base class
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            reason = _first_line(error)
             raise StoreError(self.location, f"cannot {doing}: {reason}") from None
 
     def _prefix(self, benchmark: str, version: str | None = None) -> str:
@@ -273,7 +271,7 @@ class RemoteStore(ReleaseStore):
         try:
             with self._errors(f"download {benchmark}@{version}"):
                 self.fs.get_file(f"{prefix}/{MANIFEST}", str(target / MANIFEST))
-                if _sha256_file(target / MANIFEST) != manifest_sha:
+                if sha256_file(target / MANIFEST) != manifest_sha:
                     raise StoreError(
                         self.location, f"{benchmark}@{version}: manifest.json does not match its marker"
                     )
@@ -290,7 +288,7 @@ class RemoteStore(ReleaseStore):
                 if names:
                     self.fs.get([f"{prefix}/{n}" for n in names], [str(target / n) for n in names])
             for name in names:
-                if _sha256_file(target / name) != files[name].get("sha256"):
+                if sha256_file(target / name) != files[name].get("sha256"):
                     raise StoreError(
                         self.location, f"{benchmark}@{version}: {name} does not match its sha256"
                     )
@@ -314,7 +312,7 @@ class RemoteStore(ReleaseStore):
 
     def publish(self, staging: Path, benchmark: str, version: str) -> Path:
         prefix = self._prefix(benchmark, version)
-        manifest_sha = _sha256_file(staging / MANIFEST)
+        manifest_sha = sha256_file(staging / MANIFEST)
         local = sorted(p for p in staging.rglob("*") if p.is_file())
         remote = [f"{prefix}/{p.relative_to(staging).as_posix()}" for p in local]
         with self._errors(f"upload {benchmark}@{version}"):
@@ -384,7 +382,7 @@ def open_store(store: ReleaseStore | Path | str, **storage_options: Any) -> Rele
     except ImportError as error:
         raise StoreError(text, f"the {protocol}:// filesystem is not installed ({error})") from None
     except Exception as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        reason = _first_line(error)
         raise StoreError(text, f"cannot open it: {reason}") from None
     root = fs._strip_protocol(text).rstrip("/")
     if not root:

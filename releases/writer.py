@@ -29,6 +29,7 @@ from schemas import (
     sha256_hex,
     to_table,
 )
+from schemas.ids import sha256_file
 
 MANIFEST_FORMAT = 1
 
@@ -78,16 +79,6 @@ def code_version() -> dict[str, str | bool | None]:
     except (OSError, subprocess.SubprocessError):
         pass
     return {"medforge": package_version("medforge"), "git_commit": commit, "git_dirty": dirty}
-
-
-def _sha256_file(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
@@ -201,4 +192,4 @@ def _hash_files(root: Path, files: dict[str, dict[str, Any]]) -> None:
         relative = path.relative_to(root).as_posix()
         if path.is_file() and "sha256" not in files.get(relative, {}):
             entry = files.setdefault(relative, {})
-            entry.update({"sha256": _sha256_file(path), "bytes": path.stat().st_size})
+            entry.update({"sha256": sha256_file(path), "bytes": path.stat().st_size})
