@@ -393,16 +393,12 @@ def _labels(value: Any) -> list[str]:
 
 def image_refs_of(value: Any) -> list[str]:
     """The image paths or URLs a row's image field holds (a string, a list, or objects with a url)."""
-    return _image_refs(value)
-
-
-def _image_refs(value: Any) -> list[str]:
     if not _present(value):
         return []
     if isinstance(value, dict):
         value = value.get("url") or value.get("src") or value.get("path") or list(value.values())
     if isinstance(value, list):
-        return [r for v in value for r in _image_refs(v)]
+        return [r for v in value for r in image_refs_of(v)]
     return [_clean(value)]
 
 
@@ -650,7 +646,7 @@ def read_collection(
                 raw_answer = answer_key.get(prefix + str(number))
         read = read_answer(raw_answer, options_list, options.answer_format, options.answer_index_base)
         explanation = mapper.mapped("explanation", row)
-        image_refs = _image_refs(mapper.mapped("images", row))
+        image_refs = image_refs_of(mapper.mapped("images", row))
         flag_value = mapper.mapped("needs_image", row)
         evidence = None
         if _flag(flag_value):

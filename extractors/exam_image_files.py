@@ -54,24 +54,19 @@ def store_image(path: Path, image_dir: Path) -> ImageRef:
     return ImageRef(path=relative, sha256=digest)
 
 
-def attach_images(questions: Sequence[ExamQuestion], root: Path, image_dir: Path) -> list[ExamQuestion]:
-    """The questions with the images they name found under `root`; a question whose images are not
-    all there is returned as it was, with what was missing added to its image evidence."""
-    out = []
-    for question in questions:
-        if not question.image_refs:
-            out.append(question)
-            continue
-        found = [find_image(root, ref) for ref in question.image_refs]
-        if all(found):
-            images = [store_image(path, image_dir) for path in found if path is not None]
-            out.append(question.model_copy(update={"images": images}))
-            continue
-        missing = next(ref for ref, path in zip(question.image_refs, found, strict=True) if path is None)
-        note = f"image not found under {root}: {missing[:80]}"
-        evidence = "; ".join(filter(None, [question.image_evidence, note]))
-        out.append(question.model_copy(update={"image_evidence": evidence}))
-    return out
+def attach_images(question: ExamQuestion, root: Path, image_dir: Path) -> ExamQuestion:
+    """The question with the images it names found under `root`; when they are not all there it is
+    returned as it was, with what was missing added to its image evidence."""
+    if not question.image_refs:
+        return question
+    found = [find_image(root, ref) for ref in question.image_refs]
+    if all(found):
+        images = [store_image(path, image_dir) for path in found if path is not None]
+        return question.model_copy(update={"images": images})
+    missing = next(ref for ref, path in zip(question.image_refs, found, strict=True) if path is None)
+    note = f"image not found under {root}: {missing[:80]}"
+    evidence = "; ".join(filter(None, [question.image_evidence, note]))
+    return question.model_copy(update={"image_evidence": evidence})
 
 
 def infer_image_root(refs: Sequence[str], folders: Sequence[Path]) -> Path | None:

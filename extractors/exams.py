@@ -320,11 +320,7 @@ def _with_image_files(
     }
     if not roots:
         return records
-    out = []
-    for question in records:
-        root = roots.get(question.source_id)
-        out.extend(attach_images([question], root, image_dir) if root is not None else [question])
-    return out
+    return [attach_images(q, roots[q.source_id], image_dir) if q.source_id in roots else q for q in records]
 
 
 def extract_exam_questions(
