@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from curation.paraphrase import DEFAULT_MODEL as PARAPHRASE_MODEL
+from curation.paraphrase import ParaphraseModel
 from embeddings import DEFAULT_MODEL
 from schemas import SpecError
 
@@ -33,8 +35,16 @@ class DedupConfig:
     """Who computes the MinHash signatures: rensa (Rust, the default) or the numpy fallback."""
     semantic_model: str = DEFAULT_MODEL
     """sentence-transformers model name or path (a multilingual one catches translated copies)."""
+    semantic_rule: Literal["paraphrase", "cosine"] = "paraphrase"
+    """What makes two close texts semantic duplicates: "paraphrase" has the paraphrase verifier
+    (`curation.paraphrase`) decide every pair at or above `paraphrase_min_cosine`; "cosine" merges
+    every pair at or above `semantic_threshold`."""
     semantic_threshold: float = 0.88
-    """Cosine similarity at or above which two items are semantic duplicates."""
+    """Cosine similarity at or above which two items are semantic duplicates (the "cosine" rule)."""
+    paraphrase_threshold: float = PARAPHRASE_MODEL.threshold
+    """Verifier probability at or above which a pair is one question reworded (the "paraphrase" rule)."""
+    paraphrase_min_cosine: float = PARAPHRASE_MODEL.min_cosine
+    """Cosine below which a pair is never verified (the "paraphrase" rule)."""
     knn: int = 10
     """Neighbours looked up per item."""
     exact_index_max: int = 50_000
@@ -50,7 +60,8 @@ class DedupConfig:
     candidate_knn: int = 10
     """Neighbours looked up per item in static vectors (the two-stage path)."""
     leak_semantic_threshold: float = 0.85
-    """Cosine similarity to a reference item at or above which an item is flagged as leaked."""
+    """Cosine similarity to a reference item at or above which an item is flagged as leaked (the
+    "cosine" rule; the "paraphrase" rule verifies the nearest references instead)."""
     leak_ngram_overlap: float = 0.3
     """Share of an item's n-grams found in one reference item at or above which it is flagged."""
     seed: int = 1
@@ -65,6 +76,8 @@ class DedupConfig:
             raise SpecError("curation.options.shingle", "must be 'char' or 'word'")
         if self.minhash_backend not in ("rensa", "numpy"):
             raise SpecError("curation.options.minhash_backend", "must be 'rensa' or 'numpy'")
+        if self.semantic_rule not in ("paraphrase", "cosine"):
+            raise SpecError("curation.options.semantic_rule", "must be 'paraphrase' or 'cosine'")
         if self.semantic_candidates not in ("static", "none"):
             raise SpecError("curation.options.semantic_candidates", "must be 'static' or 'none'")
 
@@ -89,14 +102,33 @@ class DedupConfig:
                 f"-b{self.bands}r{self.rows}-j{self.minhash_threshold:.2f}-{self.minhash_backend}"
             )
         if method == "semantic":
-            one_stage = f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}-k{self.knn}"
+            rule = f"cos{self.semantic_threshold:.2f}"
+            if self.semantic_rule == "paraphrase":
+                rule = f"cos{self.paraphrase_min_cosine:.2f}-para{self.paraphrase_threshold:.2f}"
             if self.semantic_candidates == "none":
-                return one_stage
+                return f"semantic-{self.semantic_model}-{rule}-k{self.knn}"
             return (
-                f"semantic-{self.semantic_model}-cos{self.semantic_threshold:.2f}"
+                f"semantic-{self.semantic_model}-{rule}"
                 f"-static{self.candidate_threshold:.2f}m{self.candidate_margin:.2f}-k{self.candidate_knn}"
             )
         return "exact-nfkc-casefold-nopunct-t2s-optionset"
+
+    def describe_semantic_leak(self) -> str:
+        """The settings of the embedding leakage check, as recorded on its flags."""
+        if self.semantic_rule == "paraphrase":
+            floor = f"cos{self.paraphrase_min_cosine:.2f}"
+            return f"semantic-{self.semantic_model}-{floor}-para{self.paraphrase_threshold:.2f}"
+        return f"semantic-{self.semantic_model}-cos{self.leak_semantic_threshold:.2f}"
+
+    def semantic_floor(self) -> float:
+        """The cosine a pair needs before its rule looks at it (the static stage asks no more)."""
+        return self.paraphrase_min_cosine if self.semantic_rule == "paraphrase" else self.semantic_threshold
+
+    def paraphrase_model(self) -> ParaphraseModel:
+        """The verifier with this config's threshold and cosine floor."""
+        return dataclasses.replace(
+            PARAPHRASE_MODEL, threshold=self.paraphrase_threshold, min_cosine=self.paraphrase_min_cosine
+        )
 
     def __str__(self) -> str:
         return " ".join(self.describe(m) for m in ("exact", "minhash", "semantic"))

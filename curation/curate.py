@@ -248,9 +248,7 @@ def _leakage(
             entry = checked_against.setdefault(reference.benchmark, {"items": 0, "leaked_items": 0})
             entry["items"] += 1
         methods = [f"ngram{spec.leakage.ngram}-overlap{config.leak_ngram_overlap:.2f}"] + (
-            [f"semantic-{config.semantic_model}-cos{config.leak_semantic_threshold:.2f}"]
-            if use_embeddings
-            else []
+            [config.describe_semantic_leak()] if use_embeddings else []
         )
     by_item: dict[str, list[LeakHit]] = {}
     for hit in hits:

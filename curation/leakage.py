@@ -12,7 +12,7 @@ import numpy as np
 from curation.config import DedupConfig
 from curation.minhash import _mix64, minhash_edges
 from curation.references import ReferenceItem
-from curation.semantic import embedding_edges, neighbours
+from curation.semantic import decide_pairs, embedding_edges, neighbours
 from curation.texts import ItemText, pair_rejection
 from embeddings import TextEmbedder
 from schemas import BenchmarkItem, Flag
@@ -139,20 +139,39 @@ def reference_leaks(
         ref = references[ref_index]
         hits.append(LeakHit(texts[a].item_id, ref.ref_id, config.describe("minhash"), score, _evidence(ref)))
     if embedder is not None:
-        item_vectors = embedder.encode([t.embedding_text for t in texts])
-        ref_vectors = embedder.encode([t.embedding_text for t in ref_texts])
-        sims, idx = neighbours(item_vectors, ref_vectors, 3, config.exact_index_max)
-        method = f"semantic-{config.semantic_model}"
-        for row, text in enumerate(texts):
-            plain = dataclasses.replace(text, image_hashes=(), language="")
-            for sim, col in zip(sims[row].tolist(), idx[row].tolist(), strict=True):
-                if col < 0 or sim < config.leak_semantic_threshold:
-                    break
-                if pair_rejection(plain, ref_texts[col]) is None:
-                    ref = references[col]
-                    hits.append(LeakHit(text.item_id, ref.ref_id, method, float(sim), _evidence(ref)))
-                    break
+        hits.extend(_embedding_leaks(texts, references, ref_texts, config, embedder))
     return hits
+
+
+def _embedding_leaks(
+    texts: Sequence[ItemText],
+    references: Sequence[ReferenceItem],
+    ref_texts: Sequence[ItemText],
+    config: DedupConfig,
+    embedder: TextEmbedder,
+) -> list[LeakHit]:
+    """Items whose nearest reference (of three) the config's semantic rule calls the same question
+    (`decide_pairs`: the paraphrase verifier, or cosine at `leak_semantic_threshold`), guards passed."""
+    item_vectors = embedder.encode([t.embedding_text for t in texts])
+    ref_vectors = embedder.encode([t.embedding_text for t in ref_texts])
+    sims, idx = neighbours(item_vectors, ref_vectors, 3, config.exact_index_max)
+    rule = dataclasses.replace(config, semantic_threshold=config.leak_semantic_threshold)
+    pool = [*(t.embedding_text for t in texts), *(r.embedding_text for r in ref_texts)]
+    pairs: list[tuple[int, int]] = []
+    cosines: list[float] = []
+    for row, text in enumerate(texts):
+        plain = dataclasses.replace(text, image_hashes=(), language="")
+        for sim, col in zip(sims[row].tolist(), idx[row].tolist(), strict=True):
+            if col >= 0 and sim >= rule.semantic_floor() and pair_rejection(plain, ref_texts[col]) is None:
+                pairs.append((row, len(texts) + col))
+                cosines.append(float(sim))
+    method = config.describe_semantic_leak()
+    hits: dict[int, LeakHit] = {}
+    for row, col, sim in decide_pairs(pool, pairs, cosines, embedder.encode, rule):
+        if row not in hits:  # pairs come nearest first
+            ref = references[col - len(texts)]
+            hits[row] = LeakHit(texts[row].item_id, ref.ref_id, method, sim, _evidence(ref))
+    return [hits[row] for row in sorted(hits)]
 
 
 def answer_in_stem(item: BenchmarkItem, min_chars: int = 12) -> Flag | None:

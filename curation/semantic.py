@@ -1,5 +1,6 @@
 """Semantic near-neighbours with FAISS (exact inner product for small sets, IVF past a size), in one
-stage (MiniLM on every text) or two (static vectors propose pairs, MiniLM decides on those texts)."""
+stage (MiniLM on every text) or two (static vectors propose pairs, MiniLM encodes those texts), the
+close pairs decided by cosine or by the paraphrase verifier."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from curation.config import DedupConfig
+from curation.paraphrase import verify_pairs
 from embeddings import TextEmbedder
 
 
@@ -94,23 +96,50 @@ def candidate_pairs(
     return sorted({(min(r, o), max(r, o)) for r, o in zip(rows.tolist(), others, strict=True)})
 
 
+def decide_pairs(
+    texts: Sequence[str],
+    pairs: Sequence[tuple[int, int]],
+    cosines: Sequence[float],
+    encode: Callable[[Sequence[str]], np.ndarray],
+    config: DedupConfig,
+) -> list[tuple[int, int, float]]:
+    """The pairs (i, j, cosine) the config's rule calls duplicates: cosine at or above
+    `semantic_threshold`, or (the "paraphrase" rule) the verifier's probability at or above
+    `paraphrase_threshold` for pairs at or above `paraphrase_min_cosine`."""
+    if config.semantic_rule == "cosine":
+        return [
+            (i, j, float(c))
+            for (i, j), c in zip(pairs, cosines, strict=True)
+            if c >= config.semantic_threshold
+        ]
+    model = config.paraphrase_model()
+    probabilities = verify_pairs(texts, pairs, cosines, encode, model)
+    return [
+        (i, j, float(c))
+        for (i, j), c, p in zip(pairs, cosines, probabilities.tolist(), strict=True)
+        if c >= model.min_cosine and p >= model.threshold
+    ]
+
+
 def two_stage_edges(
     texts: Sequence[str],
     candidate_vectors: np.ndarray,
     encode: Callable[[Sequence[str]], np.ndarray],
-    threshold: float,
-    candidate_threshold: float,
-    candidate_margin: float,
-    candidate_k: int,
-    exact_max: int = 50_000,
+    config: DedupConfig,
 ) -> tuple[list[tuple[int, int, float]], dict[str, int]]:
     """Semantic edges found in two stages, and what each stage saw.
 
-    Coarse (static) vectors propose pairs (`candidate_pairs`). Only texts in a proposed pair are
-    encoded with `encode` (MiniLM), and a pair is an edge when that cosine is at least `threshold`,
-    the same rule as one-stage dedup.
+    Coarse (static) vectors propose pairs (`candidate_pairs`, never asking more than the rule's
+    cosine floor). Only texts in a proposed pair are encoded with `encode` (MiniLM), and the pairs
+    are decided by the same rule as one-stage dedup (`decide_pairs`).
     """
-    pairs = candidate_pairs(candidate_vectors, candidate_threshold, candidate_margin, candidate_k, exact_max)
+    pairs = candidate_pairs(
+        candidate_vectors,
+        min(config.candidate_threshold, config.semantic_floor()),
+        config.candidate_margin,
+        config.candidate_knn,
+        config.exact_index_max,
+    )
     involved = sorted({i for pair in pairs for i in pair})
     stats = {"candidate_pairs": len(pairs), "encoded": len(involved)}
     if not pairs:
@@ -119,9 +148,8 @@ def two_stage_edges(
     vectors = np.asarray(encode([texts[i] for i in involved]), dtype=np.float32)
     left = vectors[[row[i] for i, _ in pairs]]
     right = vectors[[row[j] for _, j in pairs]]
-    cosines = (left * right).sum(axis=1)
-    edges = [(i, j, float(c)) for (i, j), c in zip(pairs, cosines.tolist(), strict=True) if c >= threshold]
-    return edges, stats
+    cosines = (left * right).sum(axis=1).tolist()
+    return decide_pairs(texts, pairs, cosines, encode, config), stats
 
 
 def embedding_edges(
@@ -134,27 +162,20 @@ def embedding_edges(
 
     `config.semantic_candidates == "static"`: a static model (`candidate_embedder`, by default the
     one distilled from `config.semantic_model`) proposes pairs and `embedder` encodes only their
-    texts; "none": `embedder` encodes every text and its k nearest neighbours are compared. The
-    static stage never asks more than the semantic threshold (a threshold set low for a review of
-    loose pairs lowers the candidate threshold with it).
+    texts; "none": `embedder` encodes every text and its k nearest neighbours are compared. Either
+    way the config's rule decides the close pairs (`decide_pairs`).
     """
     if not texts:
         return [], {"encoded": 0}
     if config.semantic_candidates == "none":
         vectors = embedder.encode(list(texts))
-        edges = semantic_edges(vectors, config.semantic_threshold, config.knn, config.exact_index_max)
+        close = semantic_edges(vectors, config.semantic_floor(), config.knn, config.exact_index_max)
+        edges = decide_pairs(
+            texts, [(i, j) for i, j, _ in close], [c for _, _, c in close], embedder.encode, config
+        )
         return edges, {"encoded": len(texts)}
     if candidate_embedder is None:
         from embeddings.static import static_encoder
 
         candidate_embedder = static_encoder(config.semantic_model)
-    return two_stage_edges(
-        texts,
-        candidate_embedder.encode(list(texts)),
-        embedder.encode,
-        config.semantic_threshold,
-        min(config.candidate_threshold, config.semantic_threshold),
-        config.candidate_margin,
-        config.candidate_knn,
-        config.exact_index_max,
-    )
+    return two_stage_edges(texts, candidate_embedder.encode(list(texts)), embedder.encode, config)

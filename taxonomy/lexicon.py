@@ -21,6 +21,7 @@ from taxonomy.compose import composer
 from taxonomy.text import PreparedText, match_words
 from textkit import fold, has_cjk, words
 from vocabulary import ANY_LANGUAGE, VocabularyTable, load_vocabulary
+from vocabulary.polarity import NEGATION_WORDS
 
 TAGGER_NAME = "lexicon"
 WEIGHTS = {"synonym": 0.9, "abbreviation": 0.85, "strong_cue": 0.7, "cue": 0.4, "setting": 0.5}
@@ -50,13 +51,6 @@ CHAPTER_SPECIALTY = {
 }
 CHAPTER_SPECIALTY_FACTOR = 0.5
 
-_NEGATION_WORDS = {
-    "en": {"no", "not", "without", "denies", "denied", "deny", "negative", "absent", "never"},
-    "pt": {"sem", "nega", "negou", "negam", "negando", "nao", "ausencia", "ausente", "nenhum", "nenhuma"},
-    "es": {"sin", "niega", "nego", "no", "ausencia", "ausente", "ningun", "ninguna"},
-    "fr": {"sans", "nie", "pas", "absence", "aucun", "aucune"},
-    "pl": {"bez", "nie", "zaprzecza", "brak"},
-}
 _NEGATION_AFTER = ("ruled out", "excluded", "descartad", "afastad", "excluid", "exclu", "wykluczon")
 # A test result that follows what was tested: 'SARS-CoV-2 PCR was negative', 'HIV test negativo'.
 _NEGATIVE_RESULT_AFTER = re.compile(
@@ -213,10 +207,10 @@ class Lexicon:
         return found
 
 
-def _negation_words(language: str | None) -> set[str]:
+def _negation_words(language: str | None) -> frozenset[str]:
     if language is None:  # 'no' is a Portuguese preposition ('no abdome'): only with a known language
-        return set().union(*_NEGATION_WORDS.values()) - {"no"}
-    return _NEGATION_WORDS.get(_base(language), _NEGATION_WORDS["en"])
+        return frozenset().union(*NEGATION_WORDS.values()) - {"no"}
+    return NEGATION_WORDS.get(_base(language), NEGATION_WORDS["en"])
 
 
 def is_negated(prepared: PreparedText, start: int, end: int, language: str | None) -> bool:

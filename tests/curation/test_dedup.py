@@ -79,7 +79,10 @@ def test_same_stem_with_other_options_is_not_merged(bow_embedder):
     )
     assert pair_rejection(a, b) == "different_options"
     outcome = find_duplicates(
-        [a, b], ["semantic"], DedupConfig(semantic_threshold=0.1), embedder=bow_embedder
+        [a, b],
+        ["semantic"],
+        DedupConfig(semantic_rule="cosine", semantic_threshold=0.1),
+        embedder=bow_embedder,
     )
     assert not outcome.clusters and outcome.guarded == {"different_options": 1}
 
@@ -125,7 +128,12 @@ def test_semantic_dedup_uses_embedder_and_threshold(make_item, make_spec, bow_em
     a = make_item("Which hormone lowers blood glucose after a meal?")
     b = make_item("After a meal which hormone lowers blood glucose?")
     c = make_item("Which nerve innervates the diaphragm muscle?")
-    spec = make_spec(curation={"methods": ["exact", "semantic"], "options": {"semantic_threshold": 0.95}})
+    spec = make_spec(
+        curation={
+            "methods": ["exact", "semantic"],
+            "options": {"semantic_rule": "cosine", "semantic_threshold": 0.95},
+        }
+    )
     out = curate_items(spec, [a, b, c], embedder=bow_embedder)
     assert [c.method for c in out.clusters] == ["semantic"]
     assert out.result.rejections[0].reason_code == ReasonCode.SEMANTIC_DUPLICATE

@@ -54,16 +54,23 @@ def test_two_stage_encodes_only_candidate_texts_and_keeps_the_threshold(bow_embe
     texts = ["alpha beta gamma delta", "alpha beta gamma delta epsilon", "zeta eta theta iota"]
     counting = CountingEmbedder(bow_embedder)
     static = np.array([[1.0, 0.0], [0.999, 0.045], [0.0, 1.0]], dtype=np.float32)
-    edges, stats = two_stage_edges(texts, static, counting.encode, 0.8, 0.7, 0.1, 10)
+    cosine = DedupConfig(semantic_rule="cosine", semantic_threshold=0.8)
+    edges, stats = two_stage_edges(texts, static, counting.encode, cosine)
     assert [(i, j) for i, j, _ in edges] == [(0, 1)] and counting.encoded == 2
     assert stats == {"candidate_pairs": 1, "encoded": 2}
-    edges, _ = two_stage_edges(texts, static, counting.encode, 0.99, 0.7, 0.1, 10)
+    strict = DedupConfig(semantic_rule="cosine", semantic_threshold=0.99)
+    edges, _ = two_stage_edges(texts, static, counting.encode, strict)
     assert edges == []  # MiniLM (here: bag of words) decides, by the semantic threshold
 
 
 def test_candidates_setting_is_checked_and_named():
     assert "static0.70m0.10-k10" in DedupConfig().describe("semantic")
-    assert DedupConfig(semantic_candidates="none").describe("semantic").endswith("cos0.88-k10")
+    assert (
+        DedupConfig(semantic_candidates="none", semantic_rule="cosine")
+        .describe("semantic")
+        .endswith("cos0.88-k10")
+    )
+    assert DedupConfig(semantic_candidates="none").describe("semantic").endswith("cos0.70-para0.54-k10")
     with pytest.raises(SpecError, match="semantic_candidates"):
         DedupConfig(semantic_candidates="faiss")  # type: ignore[arg-type]
 
