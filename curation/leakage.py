@@ -155,7 +155,9 @@ def _embedding_leaks(
     item_vectors = embedder.encode([t.embedding_text for t in texts])
     ref_vectors = embedder.encode([t.embedding_text for t in ref_texts])
     sims, idx = neighbours(item_vectors, ref_vectors, 3, config.exact_index_max)
-    rule = dataclasses.replace(config, semantic_threshold=config.leak_semantic_threshold)
+    rule = dataclasses.replace(
+        config, semantic_rule=config.leak_semantic_rule, semantic_threshold=config.leak_semantic_threshold
+    )
     pool = [*(t.embedding_text for t in texts), *(r.embedding_text for r in ref_texts)]
     pairs: list[tuple[int, int]] = []
     cosines: list[float] = []

@@ -44,21 +44,23 @@ def test_features_see_a_changed_number_a_negation_and_the_asked_sentence():
     assert polarity_count("no fever and no cough") == 2
     assert polarity_count("sem febre") == 1 and polarity_count("发热 无 咳嗽") == 1
     assert polarity_count("which of the following is true except") == 1
-    row = dict(zip(FEATURES, feature_matrix([ORIGINAL], [OTHER_AGE], [0.95], lambda t: _unit(len(t)))[0]))
+    row = dict(zip(FEATURES, feature_matrix([ORIGINAL], [OTHER_AGE], [0.95], _ones)[0], strict=True))
     assert row["numbers_kept"] == 0.5 and row["polarity_agrees"] == 1.0 and row["cosine"] == 0.95
     negated = dict(
         zip(
             FEATURES,
-            feature_matrix(["He has a fever."], ["He has no fever."], [0.9], lambda t: _unit(len(t)))[0],
+            feature_matrix(["He has a fever."], ["He has no fever."], [0.9], _ones)[0],
+            strict=True,
         )
     )
     assert negated["polarity_agrees"] == 0.0 and negated["numbers_kept"] == 1.0
 
 
-def _unit(n: int):  # type: ignore[no-untyped-def]
+def _ones(texts):  # type: ignore[no-untyped-def]
+    """An encoder that finds every text alike (the features under test do not read it)."""
     import numpy as np
 
-    return np.ones((n, 4), dtype=np.float32) / 2.0
+    return np.ones((len(texts), 4), dtype=np.float32) / 2.0
 
 
 def test_verifier_accepts_a_rewording_and_refuses_one_changed_fact(minilm):
@@ -81,7 +83,8 @@ def test_below_the_cosine_floor_nothing_is_verified(minilm):
 
 def test_semantic_dedup_merges_the_rewording_only(minilm):
     items = [ItemText.make(str(i), t) for i, t in enumerate([ORIGINAL, REWORDED, OTHER_LEADS])]
-    outcome = find_duplicates(items, ["semantic"], DedupConfig(semantic_candidates="none"), embedder=minilm)
+    verified = DedupConfig(semantic_candidates="none", semantic_rule="paraphrase")
+    outcome = find_duplicates(items, ["semantic"], verified, embedder=minilm)
     assert [sorted(c.members) for c in outcome.clusters] == [["0", "1"]]
     assert "-para0." in outcome.clusters[0].settings
     by_cosine = find_duplicates(
@@ -105,4 +108,7 @@ def test_leakage_flags_a_reworded_reference_and_not_a_changed_one(minilm):
 def test_rule_is_checked():
     with pytest.raises(SpecError, match="semantic_rule"):
         DedupConfig(semantic_rule="jaccard")  # type: ignore[arg-type]
-    assert DedupConfig(semantic_rule="cosine").describe_semantic_leak().endswith("cos0.85")
+    with pytest.raises(SpecError, match="leak_semantic_rule"):
+        DedupConfig(leak_semantic_rule="jaccard")  # type: ignore[arg-type]
+    assert DedupConfig(leak_semantic_rule="cosine").describe_semantic_leak().endswith("cos0.85")
+    assert DedupConfig().describe_semantic_leak().endswith(f"para{DedupConfig().paraphrase_threshold:.2f}")

@@ -70,7 +70,8 @@ def test_candidates_setting_is_checked_and_named():
         .describe("semantic")
         .endswith("cos0.88-k10")
     )
-    assert DedupConfig(semantic_candidates="none").describe("semantic").endswith("cos0.70-para0.54-k10")
+    verified = DedupConfig(semantic_candidates="none", semantic_rule="paraphrase")
+    assert verified.describe("semantic").endswith("cos0.70-para0.54-k10")
     with pytest.raises(SpecError, match="semantic_candidates"):
         DedupConfig(semantic_candidates="faiss")  # type: ignore[arg-type]
 
